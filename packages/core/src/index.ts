@@ -1,0 +1,57 @@
+/**
+ * @gitmaint/core public API. Built-in and third-party plugins import only from here.
+ * (Each module adds its exports in its own block; keep blocks sorted by area.)
+ */
+export { z } from "zod";
+
+// errors
+export {
+  AbortError,
+  ConfigError,
+  GitError,
+  GitmaintError,
+  GitVersionError,
+  LockBusyError,
+  PluginError,
+  RepoError,
+  TimeoutError,
+  UsageError,
+  errorMessage,
+  exitCodeOf,
+  isUserError,
+} from "./errors.js";
+
+// events
+export { Bus } from "./events/bus.js";
+export type { AnyHandler, BusLike, BusOptions, Handler, OnOptions } from "./events/bus.js";
+export type * from "./events/types.js";
+
+// repositories
+export type { Repository, RepoStats } from "./repo/types.js";
+export type { ScanProblem, TmpEntry, TmpKind, TmpScan } from "./repo/tmpfiles-types.js";
+
+// processes
+export type * from "./process/types.js";
+
+// git
+export type * from "./git/types.js";
+
+// locks, journal, state
+export type * from "./locks/types.js";
+export type * from "./journal/types.js";
+export type * from "./state/types.js";
+
+// plugins
+export { definePlugin } from "./plugins/define.js";
+export { PLUGIN_API_VERSION } from "./plugins/types.js";
+export type {
+  Logger,
+  PluginContext,
+  PluginDefinition,
+  PluginHooks,
+  PluginStatus,
+  RepoRegistry,
+  RunOptions,
+  RunResult,
+  ScheduleOptions,
+} from "./plugins/types.js";
