@@ -138,3 +138,36 @@ export async function cleanupAll(): Promise<void> {
     }
   }
 }
+
+/** A `Repository` for a path, computed with plain git (for tests that do not go through GitRunner). */
+export function repoOf(path: string): {
+  id: string;
+  gitDir: string;
+  commonDir: string;
+  objectsDir: string;
+  packDir: string;
+  workTree: string | null;
+  bare: boolean;
+  name: string;
+} {
+  const [gitDir = "", commonDir = "", bare = ""] = git(path, [
+    "rev-parse",
+    "--path-format=absolute",
+    "--git-dir",
+    "--git-common-dir",
+    "--is-bare-repository",
+  ]).split("\n");
+  const cd = realpathSync(commonDir);
+  const isBare = bare === "true";
+  const objectsDir = join(cd, "objects");
+  return {
+    id: cd,
+    gitDir: realpathSync(gitDir),
+    commonDir: cd,
+    objectsDir,
+    packDir: join(objectsDir, "pack"),
+    workTree: isBare ? null : realpathSync(path),
+    bare: isBare,
+    name: isBare ? cd.split("/").pop()! : realpathSync(path).split("/").pop()!,
+  };
+}

@@ -55,3 +55,6 @@ export type {
   RunResult,
   ScheduleOptions,
 } from "./plugins/types.js";
+
+// repository resolution
+export { resolveRepository } from "./repo/resolve.js";
