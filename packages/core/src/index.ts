@@ -58,3 +58,6 @@ export type {
 
 // repository resolution
 export { resolveRepository } from "./repo/resolve.js";
+
+// engine
+export type { EngineApi, EngineOptions, PluginInfo, PluginSpec, RepoStatus } from "./engine/types.js";
