@@ -61,3 +61,13 @@ export { resolveRepository } from "./repo/resolve.js";
 
 // engine
 export type { EngineApi, EngineOptions, PluginInfo, PluginSpec, RepoStatus } from "./engine/types.js";
+
+// engine, plugin host, config
+export { PluginHost } from "./plugins/host.js";
+export type { HostOptions, HostServices } from "./plugins/host.js";
+export { importPlugin, isPathRef, resolvePluginRef } from "./plugins/load.js";
+export { checkDefinition, validateOptions } from "./plugins/validate.js";
+export { loadConfig, validateConfig, emptyConfig } from "./config/load.js";
+export type { LoadConfigOptions } from "./config/load.js";
+export type { GitmaintConfig, DaemonConfig } from "./config/schema.js";
+export { didYouMean } from "./util/suggest.js";
