@@ -32,6 +32,12 @@ export type { ScanProblem, TmpEntry, TmpKind, TmpScan } from "./repo/tmpfiles-ty
 
 // processes
 export type * from "./process/types.js";
+export { ProcessTable } from "./process/table.js";
+export type { ProcessTableOptions } from "./process/table.js";
+export { bootTimeMs, clockTicksPerSecond, parseProcStat } from "./process/procfs.js";
+export type { ProcStat } from "./process/procfs.js";
+export { isGitProcess, parseGitArgv } from "./process/git-argv.js";
+export type { GitInvocation } from "./process/git-argv.js";
 
 // git
 export type * from "./git/types.js";

@@ -1,0 +1,175 @@
+/**
+ * ProcessTable: Linux /proc as gitmaint sees it — processes, descriptors, git processes working
+ * on a repository, the liveness proof for temporary files, and the registry of gitmaint's own
+ * git children. Without /proc every scan is empty and liveness never says "dead".
+ */
+import { readFileSync } from "node:fs";
+import type { Repository } from "../repo/types.js";
+import type { TmpEntry } from "../repo/tmpfiles-types.js";
+import { isGitProcess, parseGitArgv } from "./git-argv.js";
+import { matchGitProcess, parseEnviron, repoDirsOf, type MatchCache } from "./git-match.js";
+import { provesDead } from "./liveness.js";
+import { bootTimeMs, clockTicksPerSecond, errnoOf, isGone, parseProcStat, readProcFile } from "./procfs.js";
+import { scanProc, type ScanContext } from "./scan.js";
+import { normalizeTarget, ProcSnapshotImpl } from "./snapshot.js";
+import type {
+  GitProcInfo,
+  LivenessOptions,
+  LivenessVerdict,
+  OwnedChild,
+  ProcessTableApi,
+  ProcSnapshot,
+} from "./types.js";
+
+export interface ProcessTableOptions {
+  /** Where procfs is mounted (tests point this elsewhere to simulate a platform without it). */
+  procRoot?: string;
+}
+
+/** The /proc-backed ProcessTableApi. */
+export class ProcessTable implements ProcessTableApi {
+  readonly supported: boolean;
+  /** Why liveness cannot be proven here (no /proc, hidden pids), or undefined when it can. */
+  readonly unsupportedReason: string | undefined;
+  readonly #procRoot: string;
+  readonly #ticksPerSecond: number;
+  #bootMs: number;
+  readonly #children = new Map<number, { child: OwnedChild; startTicks: number | undefined }>();
+
+  constructor(options: ProcessTableOptions = {}) {
+    this.#procRoot = options.procRoot ?? "/proc";
+    this.supported = canRead(`${this.#procRoot}/self/stat`);
+    this.#ticksPerSecond = this.supported ? clockTicksPerSecond(this.#procRoot) : 100;
+    this.#bootMs = (this.supported && bootTimeMs(this.#procRoot)) || 0;
+    if (!this.supported) this.unsupportedReason = "no /proc: cannot prove";
+    else if (this.#procRoot === "/proc" && hidesOtherProcesses()) {
+      this.unsupportedReason = "/proc hides other users' processes (hidepid): cannot prove";
+    }
+  }
+
+  async scan(options: { fds?: boolean } = {}): Promise<ProcSnapshot> {
+    const withFds = options.fds ?? false;
+    if (!this.supported) return new ProcSnapshotImpl({ processes: [], fds: new Map(), withFds });
+    this.#bootMs = bootTimeMs(this.#procRoot) ?? this.#bootMs;
+    const ctx: ScanContext = { procRoot: this.#procRoot, bootMs: this.#bootMs, ticksPerSecond: this.#ticksPerSecond };
+    return new ProcSnapshotImpl(await scanProc(ctx, withFds));
+  }
+
+  isAlive(pid: number): boolean {
+    if (!Number.isInteger(pid) || pid <= 0) return false;
+    try {
+      process.kill(pid, 0);
+    } catch (error) {
+      if (errnoOf(error) !== "EPERM") return false;
+    }
+    if (!this.supported) return true;
+    const state = this.#stat(pid)?.state;
+    // Gone since kill(): dead. A zombie has exited (only its exit status is left).
+    return state !== undefined && state !== "Z" && state !== "X";
+  }
+
+  startTicksOf(pid: number): number | undefined {
+    if (!Number.isInteger(pid) || pid <= 0) return undefined;
+    return this.#stat(pid)?.startTicks;
+  }
+
+  envOf(pid: number, name: string): string | undefined {
+    const env = this.#environ(pid);
+    return env instanceof Map ? env.get(name) : undefined;
+  }
+
+  async gitProcessesFor(repo: Repository, snapshot?: ProcSnapshot): Promise<GitProcInfo[]> {
+    const snap = snapshot ?? (await this.scan({ fds: false }));
+    const dirs = repoDirsOf(repo);
+    const cache: MatchCache = new Map();
+    const out: GitProcInfo[] = [];
+    for (const proc of snap.processes) {
+      if (proc.state === "Z" || proc.state === "X" || !isGitProcess(proc.argv, proc.comm)) continue;
+      const env = this.#environ(proc.pid);
+      if (env === "gone") continue;
+      const inv = parseGitArgv(proc.argv, proc.comm);
+      const cwd = proc.cwd === undefined ? undefined : normalizeTarget(proc.cwd);
+      const parent = snap.get(proc.ppid)?.cwd;
+      const parentCwd = parent === undefined ? undefined : normalizeTarget(parent);
+      const match = matchGitProcess({ ...proc, cwd }, inv, env, parentCwd, dirs, cache);
+      if (match !== "other") out.push({ ...proc, role: inv.role, match });
+    }
+    return out;
+  }
+
+  liveness(repo: Repository, entry: TmpEntry, options?: LivenessOptions): Promise<LivenessVerdict> {
+    return provesDead(
+      {
+        unsupportedReason: () => this.unsupportedReason,
+        isAlive: (pid) => this.isAlive(pid),
+        startTicksOf: (pid) => this.startTicksOf(pid),
+        scanWithFds: () => this.scan({ fds: true }),
+        gitProcessesFor: (r, s) => this.gitProcessesFor(r, s),
+      },
+      repo,
+      entry,
+      options,
+    );
+  }
+
+  registerChild(child: OwnedChild): void {
+    this.#children.set(child.pid, { child, startTicks: this.startTicksOf(child.pid) });
+  }
+
+  unregisterChild(pid: number): void {
+    this.#children.delete(pid);
+  }
+
+  /** Registered children still alive (same pid and start time as when registered). */
+  ownedChildren(): OwnedChild[] {
+    const out: OwnedChild[] = [];
+    for (const { child, startTicks } of this.#children.values()) {
+      if (!this.isAlive(child.pid)) continue;
+      if (startTicks !== undefined && this.startTicksOf(child.pid) !== startTicks) continue;
+      out.push(child);
+    }
+    return out;
+  }
+
+  #stat(pid: number) {
+    try {
+      return parseProcStat(readProcFile(`${this.#procRoot}/${pid}/stat`));
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The environment of a process; undefined when unreadable, "gone" when the process is gone. */
+  #environ(pid: number): Map<string, string> | undefined | "gone" {
+    if (!this.supported) return undefined;
+    try {
+      return parseEnviron(readProcFile(`${this.#procRoot}/${pid}/environ`));
+    } catch (error) {
+      return isGone(error) ? "gone" : undefined;
+    }
+  }
+}
+
+function canRead(path: string): boolean {
+  try {
+    readFileSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** True when /proc is mounted with hidepid=2/invisible and we are not root: others are hidden. */
+function hidesOtherProcesses(): boolean {
+  if (process.getuid?.() === 0) return false;
+  try {
+    return readFileSync("/proc/self/mounts", "utf8")
+      .split("\n")
+      .some((line) => {
+        const [, mountPoint, type, opts = ""] = line.split(" ");
+        return mountPoint === "/proc" && type === "proc" && /(^|,)hidepid=(2|invisible)(,|$)/.test(opts);
+      });
+  } catch {
+    return false;
+  }
+}
