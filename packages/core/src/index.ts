@@ -46,6 +46,13 @@ export type * from "./git/types.js";
 export type * from "./locks/types.js";
 export type * from "./journal/types.js";
 export type * from "./state/types.js";
+export { Locks, gitMaintenanceLockOf, locksDirOf, readLockHolder } from "./locks/locks.js";
+export type { LocksOptions } from "./locks/locks.js";
+export { Journal } from "./journal/journal.js";
+export type { JournalOptions } from "./journal/journal.js";
+export { StateStore } from "./state/store.js";
+export type { StateStoreOptions } from "./state/store.js";
+export { repoKey, stateDir } from "./state/dir.js";
 
 // plugins
 export { definePlugin } from "./plugins/define.js";
