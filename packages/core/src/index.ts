@@ -41,6 +41,12 @@ export type { GitInvocation } from "./process/git-argv.js";
 
 // git
 export type * from "./git/types.js";
+export { GitRunner } from "./git/runner.js";
+export type { GitRunnerOptions } from "./git/runner.js";
+export { parseGitVersion, versionAtLeast } from "./git/version.js";
+export { parseProgress } from "./git/progress.js";
+export { LeftoverCleaner } from "./git/leftovers.js";
+export type { CleanupOutcome, FailedRun, LeftoverCleanerApi, LeftoverCleanerOptions, LeftoverScanner } from "./git/leftovers.js";
 
 // locks, journal, state
 export type * from "./locks/types.js";

@@ -43,6 +43,8 @@ export interface GitProgress {
   percent: number | undefined;
   done: number | undefined;
   total: number | undefined;
+  /** True on the line that ends the phase (`..., done.`). */
+  finished?: boolean;
 }
 
 export interface GitResult {
