@@ -90,3 +90,21 @@ export { loadConfig, validateConfig, emptyConfig } from "./config/load.js";
 export type { LoadConfigOptions } from "./config/load.js";
 export type { GitmaintConfig, DaemonConfig } from "./config/schema.js";
 export { didYouMean } from "./util/suggest.js";
+
+// temporary files, stats, watcher (repo/tmpfiles.ts, repo/stats.ts, watch/)
+export {
+  TMP_KIND_INFO,
+  classifyTmpPath,
+  formatGitmaintKeep,
+  parseGcPid,
+  parseKeepContent,
+  scanTemporaries,
+  stagingPid,
+} from "./repo/tmpfiles.js";
+export type { KeepOwner, ScanOptions, ScanPlace, TmpFacts } from "./repo/tmpfiles.js";
+export { IDX_MIN_BYTES, isIdxComplete, parsePackFileName } from "./repo/pack-files.js";
+export type { PackExt } from "./repo/pack-files.js";
+export { collectStats } from "./repo/stats.js";
+export type { StatsOptions } from "./repo/stats.js";
+export { RepoWatcher } from "./watch/repo-watcher.js";
+export type { RepoWatcherOptions } from "./watch/repo-watcher.js";
