@@ -1,1 +1,2 @@
 export {};
+export { default as tmpPackReaper } from "./tmp-pack-reaper/index.js";
