@@ -82,6 +82,8 @@ export { resolveRepository } from "./repo/resolve.js";
 export type { EngineApi, EngineOptions, PluginInfo, PluginSpec, RepoStatus } from "./engine/types.js";
 
 // engine, plugin host, config
+export { Engine, MIN_GIT } from "./engine/engine.js";
+export type { EngineCreateOptions } from "./engine/engine.js";
 export { PluginHost } from "./plugins/host.js";
 export type { HostOptions, HostServices } from "./plugins/host.js";
 export { importPlugin, isPathRef, resolvePluginRef } from "./plugins/load.js";

@@ -1,2 +1,2 @@
-export {};
 export { default as tmpPackReaper } from "./tmp-pack-reaper/index.js";
+export { builtinPlugins } from "./builtins.js";

@@ -1,0 +1,72 @@
+/** Help texts; kept next to the command table so `--help` stays true to the code. */
+export const MAIN_HELP = `gitmaint — a maintenance daemon for git repositories
+
+Usage: gitmaint <command> [options]
+
+Commands:
+  run        watch repositories and run plugins (headless daemon); --once for one pass
+  tui        live terminal UI over the same engine
+  status     per repository: packs, loose objects, tmp files, locks, git processes
+  reap       reclaim leaked temporary files and stale locks (tmp-pack-reaper)
+  repack     decide on and run maintenance with cruft packs (cruft-writer)
+  snapshot   take a safe, throttled work-tree snapshot into a side git dir
+  plugins    list plugins with their state and source
+
+Global options:
+  --repo PATH     a repository (repeatable); default: the config's repos, else the current directory's
+  --config FILE   config file (default: gitmaint.config.*, .gitmaintrc*, package.json#gitmaint, searched upwards)
+  --json          machine-readable output (JSON lines for run)
+  -h, --help      show help (also: gitmaint <command> --help)
+  -v, --version   print the version
+
+Exit codes: 0 ok, 1 the work failed, 2 bad usage or config.
+Environment: GITMAINT_STATE_DIR (journal and state; default $XDG_STATE_HOME/gitmaint), GITMAINT_DEBUG=1 (stack traces).
+Docs: README.md and docs/ in the gitmaint repository.
+`;
+
+export const COMMAND_HELP: Record<string, string> = {
+  run: `Usage: gitmaint run [--repo PATH ...] [--config FILE] [--json] [--once] [--verbose]
+
+Watches every repository, turns what happens in objects/pack and in git processes into events,
+and runs the plugins on them until SIGINT/SIGTERM (then shuts down cleanly: plugins stop, gitmaint's
+git children are killed and what they left is removed).
+
+  --once      one pass of every plugin's run over every repository, then exit (1 if any failed)
+  --json      print every bus event as a JSON line ({"type": ..., ...event})
+  --verbose   also print periodic repo.stats and debug log lines
+`,
+  status: `Usage: gitmaint status [--repo PATH ...] [--config FILE] [--json]
+
+Per repository: packs, loose-object estimate, tmp files and bytes (and why each is kept), cruft packs,
+locks and running git processes. --json prints one JSON object per repository (one per line) with keys
+repo, packs, packBytes, looseObjects, tmpFiles, tmpBytes, cruftPacks, keptPacks, locks, gitProcesses, plugins.
+`,
+  plugins: `Usage: gitmaint plugins [--config FILE] [--json]
+
+Lists the built-in plugins and those named in config (extraPlugins) with state, source and description.
+`,
+  reap: `Usage: gitmaint reap [--repo PATH ...] [--dry-run] [--min-age DURATION] [--json]
+
+Removes leaked temporary files (tmp_pack_*, tmp_obj_*, quarantine dirs ...), stale transfer .keep
+files and stale locks that tmp-pack-reaper can prove dead. Every deletion is journaled first.
+
+  --dry-run            show what would be deleted and why; delete nothing
+  --min-age DURATION   override every kind's minimum age (e.g. 0, 30s, 2m)
+  --json               {"deleted": [{"path","bytes","reason"}], "kept": [{"path","reason"}], "bytesFreed"}
+`,
+  repack: `Usage: gitmaint repack [--repo PATH ...] [--auto | --full | --geometric] [--dry-run] [--json]
+
+Runs cruft-writer: --auto (default) decides from packs, loose objects and the last full repack and
+prints the decision with its reason; --full forces a full repack with cruft packs; --geometric a
+geometric repack. --dry-run only prints the decision.
+`,
+  snapshot: `Usage: gitmaint snapshot --git-dir DIR --work-tree DIR [--timeout 30s] [--json]
+
+Takes a snapshot of a work tree into a side git dir (add + write-tree) with a timeout that kills the
+process tree, and prints the tree id.
+`,
+  tui: `Usage: gitmaint tui [--repo PATH ...] [--config FILE]
+
+Live terminal UI over the same engine as run. Press ? inside for the keys, q to quit.
+`,
+};
