@@ -11,8 +11,8 @@ export interface Invocation {
 /**
  * With `repo`: `--git-dir=<gitDir>` and the `-c key=value` pairs go before the subcommand and the
  * child runs in the work tree (or the git dir when bare). The environment is gitmaint's own with
- * `GIT_TERMINAL_PROMPT=0` and `LC_ALL=C` (so messages and progress parse), then `options.env`
- * applied on top (an `undefined` value removes the variable).
+ * `options.env` applied on top (an `undefined` value removes the variable), then always
+ * `GIT_TERMINAL_PROMPT=0` and `LC_ALL=C` (so git never prompts and messages and progress parse).
  */
 export function buildInvocation(args: readonly string[], options: GitRunOptions): Invocation {
   const globals: string[] = [];
@@ -20,12 +20,13 @@ export function buildInvocation(args: readonly string[], options: GitRunOptions)
   for (const [key, value] of Object.entries(options.config ?? {})) globals.push("-c", `${key}=${value}`);
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
-  env.GIT_TERMINAL_PROMPT = "0";
-  env.LC_ALL = "C";
   for (const [k, v] of Object.entries(options.env ?? {})) {
     if (v === undefined) delete env[k];
     else env[k] = v;
   }
+  // Last, so a caller's environment (often a copy of process.env) cannot break parsing or hang.
+  env.GIT_TERMINAL_PROMPT = "0";
+  env.LC_ALL = "C";
   const cwd = options.cwd ?? options.repo?.workTree ?? options.repo?.gitDir ?? process.cwd();
   return { fullArgs: [...globals, ...args], env, cwd };
 }

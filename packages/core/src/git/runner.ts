@@ -10,6 +10,7 @@ import type { JournalApi } from "../journal/types.js";
 import type { ProcessTableApi } from "../process/types.js";
 import { GitProcess, type RunContext } from "./git-process.js";
 import { LeftoverCleaner, type LeftoverCleanerApi, type LeftoverScanner } from "./leftovers.js";
+import { scanTemporaries as defaultScanner } from "../repo/tmpfiles.js";
 import { RunRegistry } from "./registry.js";
 import type { GitChild, GitResult, GitRunOptions, GitRunnerApi, GitVersion, LiveRun } from "./types.js";
 import { parseGitVersion, versionAtLeast } from "./version.js";
@@ -28,8 +29,9 @@ export interface GitRunnerOptions {
   /** Timeout of runs that set none (default: none). */
   defaultTimeoutMs?: number;
   /**
-   * Lists a repository's temporary files and locks: pass repo/tmpfiles.ts `scanTemporaries`.
-   * With `processes` and `journal` it enables the default cleanup after failed runs.
+   * Lists a repository's temporary files and locks for the cleanup after failed runs (default:
+   * repo/tmpfiles.ts `scanTemporaries`). The cleanup runs only when `processes` and `journal`
+   * are given (or a custom `cleanup`).
    */
   scanTemporaries?: LeftoverScanner;
   /** A custom cleaner (replaces the default built from processes, journal, scanTemporaries). */
@@ -43,10 +45,9 @@ export class GitRunner implements GitRunnerApi {
   readonly #ctx: RunContext;
 
   constructor(options: GitRunnerOptions = {}) {
-    const { processes, journal, scanTemporaries } = options;
-    const cleaner =
-      options.cleanup ??
-      (processes && journal && scanTemporaries ? new LeftoverCleaner({ processes, journal, scan: scanTemporaries }) : undefined);
+    const { processes, journal } = options;
+    const scan = options.scanTemporaries ?? ((repo) => defaultScanner(repo));
+    const cleaner = options.cleanup ?? (processes && journal ? new LeftoverCleaner({ processes, journal, scan }) : undefined);
     this.#ctx = {
       gitBinary: options.gitBinary ?? "git",
       owner: options.owner ?? "gitmaint",
