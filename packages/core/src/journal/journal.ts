@@ -12,9 +12,10 @@
  *   POSIX only promises this for pipes up to PIPE_BUF, and NFS does not honour O_APPEND
  *   atomically: keep the state dir on a local disk. Lines are capped at MAX_LINE_BYTES (64 KiB)
  *   by dropping oversized `details`.
- * - if the file does not end in a newline (a writer died mid-line, e.g. disk full or power
- *   loss), the next append starts with a newline so only the broken line is lost; `read` skips
- *   malformed lines.
+ * - if the file does not end in a newline when this process first appends to it (a writer died
+ *   mid-line: disk full, power loss), that append starts with a newline so only the broken line
+ *   is lost; `read` skips malformed and empty lines. (Checked once per file: a reader can see
+ *   another process's write half-done, so checking every time would add stray empty lines.)
  */
 import { open } from "node:fs/promises";
 import { join } from "node:path";
@@ -34,6 +35,8 @@ export class Journal implements JournalApi {
   readonly #dir: string;
   readonly #queue = new KeyedQueue();
   #dirReady: Promise<void> | undefined;
+  /** Files whose tail this instance has already checked for a broken last line. */
+  readonly #checked = new Set<string>();
 
   constructor(options: JournalOptions) {
     this.#dir = join(options.dir, "journal");
@@ -70,7 +73,7 @@ export class Journal implements JournalApi {
     try {
       const { size } = await fh.stat();
       let data = line;
-      if (size > 0) {
+      if (size > 0 && !this.#checked.has(path)) {
         const last = Buffer.alloc(1);
         await fh.read(last, 0, 1, size - 1);
         if (last[0] !== 0x0a) data = Buffer.concat([Buffer.from("\n"), line]);
@@ -83,6 +86,7 @@ export class Journal implements JournalApi {
       }
       await fh.sync();
       if (size === 0) await syncDir(this.#dir);
+      this.#checked.add(path);
     } finally {
       await fh.close();
     }
