@@ -22,6 +22,8 @@ export interface LivenessDeps {
   /** A snapshot with descriptors. */
   scanWithFds(): Promise<ProcSnapshot>;
   gitProcessesFor(repo: Repository, snapshot: ProcSnapshot): Promise<GitProcInfo[]>;
+  /** Uninspectable pids that are nevertheless not counted as possible holders (see ProcessTable). */
+  trustedUninspectable(snapshot: ProcSnapshot): ReadonlySet<number>;
 }
 
 const live = (reason: string): LivenessVerdict => ({ dead: false, reason });
@@ -47,7 +49,7 @@ export async function provesDead(
   if (!snapshot || (snapshot instanceof ProcSnapshotImpl && !snapshot.withFds)) snapshot = await deps.scanWithFds();
   const ignore = new Set(options.ignorePids ?? []);
 
-  const held = holderReason(snapshot, entry, ignore);
+  const held = holderReason(snapshot, entry, ignore, deps.trustedUninspectable(snapshot));
   if (held) return live(held);
 
   const slack = options.slackMs ?? DEFAULT_SLACK_MS;
@@ -80,7 +82,12 @@ function namedOwnerAlive(deps: LivenessDeps, entry: TmpEntry): string | undefine
 }
 
 /** Why some process holds the entry (or something inside it), or undefined. */
-function holderReason(snapshot: ProcSnapshot, entry: TmpEntry, ignore: ReadonlySet<number>): string | undefined {
+function holderReason(
+  snapshot: ProcSnapshot,
+  entry: TmpEntry,
+  ignore: ReadonlySet<number>,
+  trusted: ReadonlySet<number>,
+): string | undefined {
   const pids = new Set<number>();
   const uninspectable = new Set<number>();
   for (const path of pathsOf(entry.path)) {
@@ -92,7 +99,9 @@ function holderReason(snapshot: ProcSnapshot, entry: TmpEntry, ignore: ReadonlyS
     if (!ignore.has(pid)) return `held open by pid ${pid} (${commOf(snapshot.get(pid))})`;
   }
   for (const pid of uninspectable) {
-    if (!ignore.has(pid)) return `pid ${pid} (${commOf(snapshot.get(pid))}) cannot be inspected: it might hold it`;
+    if (!ignore.has(pid) && !trusted.has(pid)) {
+      return `pid ${pid} (${commOf(snapshot.get(pid))}) cannot be inspected: it might hold it`;
+    }
   }
   return undefined;
 }

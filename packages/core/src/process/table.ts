@@ -24,6 +24,14 @@ import type {
 export interface ProcessTableOptions {
   /** Where procfs is mounted (tests point this elsewhere to simulate a platform without it). */
   procRoot?: string;
+  /**
+   * Whether uninspectable ANCESTORS of this process (e.g. a container's init, sudo, sshd: session
+   * infrastructure owned by root or shielded by an LSM) are exempt from "an uninspectable process
+   * might hold the file". Every other uninspectable process still counts. Default true: without
+   * it, one protected pid 1 (as in some sandboxes, even for root) makes liveness never say dead.
+   * Set false for the strict rule.
+   */
+  trustUninspectableAncestors?: boolean;
 }
 
 /** The /proc-backed ProcessTableApi. */
@@ -32,12 +40,14 @@ export class ProcessTable implements ProcessTableApi {
   /** Why liveness cannot be proven here (no /proc, hidden pids), or undefined when it can. */
   readonly unsupportedReason: string | undefined;
   readonly #procRoot: string;
+  readonly #trustAncestors: boolean;
   readonly #ticksPerSecond: number;
   #bootMs: number;
   readonly #children = new Map<number, { child: OwnedChild; startTicks: number | undefined }>();
 
   constructor(options: ProcessTableOptions = {}) {
     this.#procRoot = options.procRoot ?? "/proc";
+    this.#trustAncestors = options.trustUninspectableAncestors ?? true;
     this.supported = canRead(`${this.#procRoot}/self/stat`);
     this.#ticksPerSecond = this.supported ? clockTicksPerSecond(this.#procRoot) : 100;
     this.#bootMs = (this.supported && bootTimeMs(this.#procRoot)) || 0;
@@ -105,6 +115,7 @@ export class ProcessTable implements ProcessTableApi {
         startTicksOf: (pid) => this.startTicksOf(pid),
         scanWithFds: () => this.scan({ fds: true }),
         gitProcessesFor: (r, s) => this.gitProcessesFor(r, s),
+        trustedUninspectable: (s) => (this.#trustAncestors ? uninspectableAncestors(s) : new Set()),
       },
       repo,
       entry,
@@ -148,6 +159,18 @@ export class ProcessTable implements ProcessTableApi {
       return isGone(error) ? "gone" : undefined;
     }
   }
+}
+
+/** Uninspectable processes among our own ancestors (walking ppid from process.pid). */
+export function uninspectableAncestors(snapshot: ProcSnapshot, pid = process.pid): Set<number> {
+  const out = new Set<number>();
+  const seen = new Set<number>();
+  for (let p = snapshot.get(pid)?.ppid; p !== undefined && p > 0 && !seen.has(p); p = snapshot.get(p)?.ppid) {
+    seen.add(p);
+    const proc = snapshot.get(p);
+    if (proc && !proc.inspectable) out.add(p);
+  }
+  return out;
 }
 
 function canRead(path: string): boolean {
