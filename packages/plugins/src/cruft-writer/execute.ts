@@ -1,0 +1,86 @@
+/**
+ * Runs the planned git steps one after another through ctx.git (timeout killing the tree, AbortSignal,
+ * GitRunner's cleanup of a failed step's leftovers, `git.progress` from `--progress` output).
+ * Before each step an "in-flight" record (pid, start time) goes to ctx.state, so that if gitmaint
+ * itself is killed mid-step the next run knows whose leftovers it finds (see leftovers.ts).
+ * Stops at the first failing step and reports it.
+ */
+import type { GitResult, PluginContext, Repository } from "@gitmaint/core";
+import { errorMessage } from "@gitmaint/core";
+import { setInFlight } from "./leftovers.js";
+import type { CruftWriterOptions } from "./options.js";
+import type { PlannedStep } from "./plan.js";
+
+export interface StepResult {
+  /** Full git argv including the `-c` pairs. */
+  argv: string[];
+  durationMs: number;
+  ok: boolean;
+  /** The error line of a failed step. */
+  error?: string;
+}
+
+export interface ExecuteOutcome {
+  steps: StepResult[];
+  /** The error of the failed step, if any (steps after it did not run). */
+  error: unknown;
+}
+
+type Ctx = Pick<PluginContext<CruftWriterOptions>, "git" | "state" | "bus" | "name" | "options" | "logger">;
+
+/** The full argv of a step, as the CLI and the journal show it. */
+export function stepArgv(step: PlannedStep): string[] {
+  return [...Object.entries(step.config).flatMap(([k, v]) => ["-c", `${k}=${v}`]), ...step.args];
+}
+
+export async function executeSteps(ctx: Ctx, repo: Repository, steps: PlannedStep[], signal: AbortSignal): Promise<ExecuteOutcome> {
+  const results: StepResult[] = [];
+  for (const [i, step] of steps.entries()) {
+    const argv = stepArgv(step);
+    const started = Date.now();
+    await setInFlight(ctx.state, repo, { subcommand: step.args[0] ?? "git", argv, startedAt: started, pid: undefined });
+    ctx.logger.info(`${repo.name}: step ${i + 1}/${steps.length}: git ${argv.join(" ")}`);
+    let running: Promise<GitResult>;
+    try {
+      running = ctx.git.run(step.args, {
+        repo,
+        config: step.config,
+        timeoutMs: ctx.options.timeoutMs,
+        signal,
+        ...(step.input === undefined ? {} : { input: step.input }),
+      });
+    } catch (error) {
+      running = Promise.reject(error);
+    }
+    // The child is spawned synchronously: record its pid and announce the step.
+    const live = ctx.git.live().find((r) => r.owner === ctx.name && r.repo === repo.id && sameArgs(r.argv, step.args));
+    if (live) {
+      await setInFlight(ctx.state, repo, { subcommand: step.args[0] ?? "git", argv, startedAt: started, pid: live.pid });
+      ctx.bus.emit("git.progress", {
+        repo: repo.id,
+        at: Date.now(),
+        runId: live.runId,
+        pid: live.pid,
+        owner: ctx.name,
+        phase: `step ${i + 1}/${steps.length}: ${step.name}`,
+        percent: Math.round((i / steps.length) * 100),
+        done: i,
+        total: steps.length,
+      });
+    }
+    try {
+      await running;
+      results.push({ argv, durationMs: Date.now() - started, ok: true });
+    } catch (error) {
+      results.push({ argv, durationMs: Date.now() - started, ok: false, error: errorMessage(error) });
+      await setInFlight(ctx.state, repo, undefined);
+      return { steps: results, error };
+    }
+  }
+  await setInFlight(ctx.state, repo, undefined);
+  return { steps: results, error: undefined };
+}
+
+function sameArgs(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
