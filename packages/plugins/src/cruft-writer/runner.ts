@@ -36,10 +36,18 @@ export async function lastFullRepack(ctx: Pick<Ctx, "state">, repo: Repository):
   return times.length ? Math.max(...times) : undefined;
 }
 
+/** Exact loose counts (all 256 fan-out dirs) for the metrics of a run that will repack anyway. */
+const EXACT = 256;
+
 /** Inspects the repository and decides; no side effects. */
-export async function assess(ctx: Ctx, repo: Repository, mode: RepackMode): Promise<{ shape: RepoShape; decision: Decision; plan: Plan }> {
+export async function assess(
+  ctx: Ctx,
+  repo: Repository,
+  mode: RepackMode,
+  sampleDirs = ctx.options.looseSampleDirs,
+): Promise<{ shape: RepoShape; decision: Decision; plan: Plan }> {
   const o = ctx.options;
-  const shape = await inspectRepo(repo, o.looseSampleDirs);
+  const shape = await inspectRepo(repo, sampleDirs);
   const decision = decide({ shape, mode, now: Date.now(), lastFullRepackAt: await lastFullRepack(ctx, repo), options: o });
   const version = o.assumeGitVersion ? parseVersion(o.assumeGitVersion) : ctx.gitVersion;
   const plan = planSteps({ decision, version, bare: repo.bare, packDir: repo.packDir, options: o });
@@ -84,14 +92,14 @@ export async function runRepack(ctx: Ctx, repo: Repository, req: RepackRequest):
     const previous = await cleanupPreviousRun(ctx, repo);
     if (previous.stillRunning) return skip(previous.stillRunning);
 
-    // Decide again under the lock: the repository may have changed while we waited.
-    const { shape: before, decision, plan } = await assess(ctx, repo, req.mode);
+    // Decide again under the lock (the repository may have changed while we waited), counting exactly.
+    const { shape: before, decision, plan } = await assess(ctx, repo, req.mode, EXACT);
     const data = { ...dataOf(decision, plan, before, false), cleanedLeftovers: previous.cleaned };
     if (plan.steps.length === 0) return done(data);
 
     if (decision.action === "full") await ctx.state.set(repo.id, LAST_FULL_ATTEMPT, Date.now());
     const outcome = await executeSteps(ctx, repo, plan.steps, req.signal);
-    const after = await inspectRepo(repo, ctx.options.looseSampleDirs);
+    const after = await inspectRepo(repo, EXACT);
     Object.assign(data, { steps: outcome.steps, after: metricsOf(after), ...splitOf(after) });
     await journalRun(ctx, repo, before, after, data);
 
