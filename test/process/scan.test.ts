@@ -1,5 +1,6 @@
 /** ProcessTable scans against real processes: fields, descriptors, vanishing processes, envOf, zombies. */
-import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { closeSync, mkdirSync, symlinkSync, openSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { parseProcStat, ProcessTable } from "@gitmaint/core";
@@ -25,7 +26,6 @@ describe("ProcessTable.scan", () => {
     const snap = await table.scan();
     const self = snap.get(process.pid)!;
     expect(self.ppid).toBe(process.ppid);
-    expect(self.argv).toEqual([process.argv0 === "node" ? self.argv[0] : self.argv[0], ...self.argv.slice(1)]);
     expect(self.argv.length).toBeGreaterThan(0);
     expect(self.cwd).toBe(process.cwd());
     expect(self.inspectable).toBe(true);
@@ -35,6 +35,20 @@ describe("ProcessTable.scan", () => {
     // Started within the process's uptime (slack: btime has 1 s resolution).
     const started = Date.now() - process.uptime() * 1000;
     expect(Math.abs(self.startTime - started)).toBeLessThan(3000);
+  });
+
+  it("sees a child's argv (with spaces), comm, ppid, cwd and state", async () => {
+    const dir = tempDir("cwd-");
+    const child = spawnTracked("sleep", ["600"], { cwd: dir, stdio: "ignore" });
+    // comm is the executed file's name: a symlink to sleep named with spaces and ") (".
+    const oddPath = join(dir, "a ) (b x");
+    symlinkSync(execFileSync("sh", ["-c", "command -v sleep"], { encoding: "utf8" }).trim(), oddPath);
+    const odd = spawnTracked(oddPath, ["600"], { cwd: dir, stdio: "ignore" });
+    const snap = await table.scan();
+    expect(snap.get(child.pid!)).toMatchObject({ ppid: process.pid, comm: "sleep", argv: ["sleep", "600"], cwd: dir, inspectable: true });
+    expect(snap.get(child.pid!)!.state).toMatch(/^[SR]$/);
+    expect(snap.get(odd.pid!)).toMatchObject({ ppid: process.pid, comm: "a ) (b x", argv: [oddPath, "600"], cwd: dir });
+    expect(snap.get(2 ** 22 + 11)).toBeUndefined();
   });
 
   it("a scan without fds reads no descriptors", async () => {
