@@ -17,9 +17,33 @@ export interface LoadConfigOptions {
   stopDir?: string;
 }
 
+/** Where a config is looked for in each directory, first match wins. */
+export const SEARCH_PLACES = [
+  "package.json",
+  ".gitmaintrc",
+  ".gitmaintrc.json",
+  ".gitmaintrc.yaml",
+  ".gitmaintrc.yml",
+  ".gitmaintrc.js",
+  ".gitmaintrc.mjs",
+  ".gitmaintrc.cjs",
+  "gitmaint.config.json",
+  "gitmaint.config.yaml",
+  "gitmaint.config.yml",
+  "gitmaint.config.js",
+  "gitmaint.config.mjs",
+  "gitmaint.config.cjs",
+];
+
 export async function loadConfig(options: LoadConfigOptions = {}): Promise<GitmaintConfig> {
   const cwd = options.cwd ?? process.cwd();
-  const explorer = cosmiconfig("gitmaint", { ...(options.stopDir ? { stopDir: options.stopDir } : {}), cache: false });
+  const explorer = cosmiconfig("gitmaint", {
+    searchPlaces: SEARCH_PLACES,
+    // walk up from cwd to the home dir (or the root), then ~/.config/gitmaint
+    searchStrategy: "global",
+    ...(options.stopDir ? { stopDir: options.stopDir } : {}),
+    cache: false,
+  });
   let found: { config: unknown; filepath: string; isEmpty?: boolean } | null;
   const label = options.file ? resolve(cwd, options.file) : undefined;
   try {

@@ -29,6 +29,8 @@ export interface EngineCreateOptions extends EngineOptions {
   configFile?: string;
   /** Interval of the external git process scan (default 2 s). */
   processScanIntervalMs?: number;
+  /** Called with the bus before anything starts, so a front end sees every event from the first. */
+  subscribe?: (bus: Bus) => void;
 }
 
 export class Engine implements EngineApi {
@@ -62,6 +64,7 @@ export class Engine implements EngineApi {
     });
     this.locks = new Locks({ processes: this.processes, bus: this.bus, journal: this.journal });
     this.#monitor = new ProcessMonitor(this.processes, this.bus, () => this.repos(), options.processScanIntervalMs ?? 2_000);
+    options.subscribe?.(this.bus);
   }
 
   /** Creates the engine: checks git, resolves repositories, loads plugins, starts watching. */

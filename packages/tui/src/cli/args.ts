@@ -25,11 +25,11 @@ export function parseCommandArgs<V>(command: string, argv: string[], options: Op
   try {
     const { values, positionals } = parseArgs({ args: argv, options: { ...GLOBAL_OPTIONS, ...options }, strict: true, allowPositionals: true });
     if (positionals.length > 0)
-      throw new UsageError(`gitmaint ${command}: unexpected argument "${positionals[0]}" (see gitmaint ${command} --help)`);
+      throw new UsageError(`${command}: unexpected argument "${positionals[0]}" (see gitmaint ${command} --help)`);
     return values as GlobalValues & V;
   } catch (error) {
     if (error instanceof UsageError) throw error;
     const message = (error as Error).message.split("\n")[0]?.replace(/\. To specify .*$/, "") ?? "bad arguments";
-    throw new UsageError(`gitmaint ${command}: ${message} (see gitmaint ${command} --help)`);
+    throw new UsageError(`${command}: ${message.charAt(0).toLowerCase()}${message.slice(1)} (see gitmaint ${command} --help)`);
   }
 }

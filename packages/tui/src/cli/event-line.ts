@@ -1,10 +1,15 @@
 /** One human line per bus event for `gitmaint run` (undefined = not shown). */
-import type { Engine, EventType, GitmaintEvents } from "@gitmaint/core";
+import type { EventType, GitmaintEvents } from "@gitmaint/core";
 import { formatBytes, formatDuration, time } from "./format.js";
 
-export function eventLine<K extends EventType>(type: K, event: GitmaintEvents[K], engine: Engine, verbose: boolean): string | undefined {
+export function eventLine<K extends EventType>(
+  type: K,
+  event: GitmaintEvents[K],
+  names: ReadonlyMap<string, string>,
+  verbose: boolean,
+): string | undefined {
   const e = event as GitmaintEvents[EventType] & { repo?: string };
-  const repo = e.repo ? (engine.repos().find((r) => r.id === e.repo)?.name ?? e.repo) : "";
+  const repo = e.repo ? (names.get(e.repo) ?? e.repo) : "";
   const at = time(e.at);
   const tag = (s: string): string => `${at} ${repo ? `${repo} ` : ""}${s}`;
   switch (type) {

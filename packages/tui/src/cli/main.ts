@@ -3,11 +3,12 @@
  * failed, 2 usage/config) and prints user errors as one line (stack only with GITMAINT_DEBUG=1).
  */
 import { readFileSync } from "node:fs";
-import { errorMessage, exitCodeOf, GitmaintError, UsageError, didYouMean } from "@gitmaint/core";
+import type * as Core from "@gitmaint/core";
 import { COMMAND_HELP, MAIN_HELP } from "./help.js";
 import { processIo, println, type Io } from "./io.js";
 
 type Command = (argv: string[], io: Io) => Promise<number>;
+type CoreModule = typeof Core;
 
 const COMMANDS: Record<string, () => Promise<Command>> = {
   run: async () => (await import("../commands/run.js")).runCommand,
@@ -33,6 +34,9 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     println(io.stdout, `gitmaint ${version()}`);
     return 0;
   }
+  // @gitmaint/core (zod, execa, chokidar, ...) is loaded only past this point: --help and
+  // --version stay fast.
+  const { UsageError, didYouMean } = await import("@gitmaint/core");
   try {
     const load = COMMANDS[first];
     if (!load) {
@@ -46,11 +50,12 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     const command = await load();
     return await command(rest, io);
   } catch (error) {
-    return report(error, io);
+    return report(error, io, await import("@gitmaint/core"));
   }
 }
 
-function report(error: unknown, io: Io): number {
+function report(error: unknown, io: Io, core: CoreModule): number {
+  const { GitmaintError, errorMessage, exitCodeOf } = core;
   const code = exitCodeOf(error);
   if (error instanceof GitmaintError) {
     println(io.stderr, `gitmaint: ${error.message}`);

@@ -3,6 +3,7 @@
  * ones (extraPlugins), applies enabled flags, and picks the repositories.
  */
 import {
+  type Bus,
   ConfigError,
   Engine,
   didYouMean,
@@ -17,6 +18,8 @@ import type { GlobalValues } from "./args.js";
 
 export interface SetupOptions {
   watch: boolean;
+  /** Subscribe to the bus before the engine starts. */
+  subscribe?: (bus: Bus) => void;
   /** Load plugins (default true). */
   plugins?: boolean;
 }
@@ -67,6 +70,7 @@ export async function createEngine(values: GlobalValues, options: SetupOptions):
     repos: repoPaths(values, config),
     plugins,
     watch: options.watch,
+    ...(options.subscribe ? { subscribe: options.subscribe } : {}),
     ...(config.file ? { configFile: config.file } : {}),
     ...config.daemon,
   });

@@ -15,13 +15,15 @@ interface RunValues {
 
 export async function runCommand(argv: string[], io: Io): Promise<number> {
   const values = parseCommandArgs<RunValues>("run", argv, { once: { type: "boolean" }, verbose: { type: "boolean" } });
-  const engine = await createEngine(values, { watch: !values.once });
   const json = values.json ?? false;
-  engine.bus.onAny(<K extends EventType>(type: K, event: GitmaintEvents[K]) => {
+  const names = new Map<string, string>();
+  const print = <K extends EventType>(type: K, event: GitmaintEvents[K]): void => {
+    if (type === "repo.added") names.set((event as GitmaintEvents["repo.added"]).repo, (event as GitmaintEvents["repo.added"]).name);
     if (json) return printJson(io, { type, ...event });
-    const line = eventLine(type, event, engine, values.verbose ?? false);
+    const line = eventLine(type, event, names, values.verbose ?? false);
     if (line) println(io.stdout, line);
-  });
+  };
+  const engine = await createEngine(values, { watch: !values.once, subscribe: (bus) => bus.onAny(print) });
   if (values.once) return runOnce(engine, io, json);
   return daemon(engine, io, json);
 }
