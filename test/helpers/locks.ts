@@ -4,7 +4,7 @@
  */
 import type { ChildProcess } from "node:child_process";
 import { spawnSync } from "node:child_process";
-import { readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
@@ -15,7 +15,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const coreDist = join(root, "packages", "core", "dist");
 
 /** Throws unless dist is at least as new as the sources the children use. */
-export function assertDistFresh(areas = ["locks", "journal", "state", "process"]): void {
+export function assertDistFresh(areas = ["locks", "journal", "state"]): void {
+  if (!existsSync(join(coreDist, "process", "table.js"))) throw new Error("packages/core/dist is not built: run `npx tsc --build` first");
   for (const area of areas) {
     const src = join(root, "packages", "core", "src", area);
     for (const file of readdirSync(src)) {

@@ -22,6 +22,7 @@ import type { Repository } from "../repo/types.js";
 import type { AcquireOptions, LockHandle, LockHolder, LocksApi, LockStatus } from "./types.js";
 import { formatHolder } from "./holder.js";
 import { createWithContent, inspectLockFile, removeIfContent, type LockFileInfo } from "./lockfile.js";
+import { sweepLeftovers } from "./sweep.js";
 import { takeOverStale } from "./takeover.js";
 import { judgeGitMaintenanceLock, judgeGitmaintLock, judgeHolder, type JudgeContext, type Verdict } from "./verdict.js";
 
@@ -157,6 +158,8 @@ export class Locks implements LocksApi {
     let handle: Handle | undefined;
     try {
       await mkdir(locksDirOf(repo), { recursive: true });
+      await sweepLeftovers(locksDirOf(repo), this.#processes);
+      if (name === "maintenance") await sweepLeftovers(repo.objectsDir, this.#processes);
       const mine = await this.#takeFile(repo, name, owner, path, text, (info, ctx) => judgeGitmaintLock(info, ctx));
       if (mine !== true) return mine;
       created.push(path);
