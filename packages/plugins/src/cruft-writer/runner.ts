@@ -83,7 +83,9 @@ export async function runRepack(ctx: Ctx, repo: Repository, req: RepackRequest):
   try {
     lock = await ctx.locks.acquire(repo, "maintenance", { owner: ctx.name, waitMs: ctx.options.lockWaitMs, signal: req.signal });
   } catch (error) {
-    if (error instanceof LockBusyError) return skip(`${error.message} (objects/maintenance.lock or gitmaint's maintenance lock); will retry later`);
+    if (error instanceof LockBusyError) {
+      return skip(`the maintenance lock (gitmaint's and git's objects/maintenance.lock) is held by ${error.holder}; will retry later`);
+    }
     throw error;
   }
   try {
