@@ -117,6 +117,10 @@ export class Locks implements LocksApi {
     }
   }
 
+  /**
+   * gitmaint's lock files of the repository (by lock name) and git's `objects/maintenance.lock`
+   * (named "git:maintenance"), each held-by-us / held / stale. Judging git's lock scans /proc.
+   */
   async list(repo: Repository): Promise<LockStatus[]> {
     const dir = locksDirOf(repo);
     let names: string[] = [];
@@ -206,7 +210,8 @@ export class Locks implements LocksApi {
         guardDir: locksDirOf(repo),
         guardPrefix: path === this.#pathOf(repo, name) ? name : `git-${name}`,
         guardText: text,
-        guardIsStale: (guard) => guard.holder !== undefined && judgeHolder(guard.holder, guard, ctx).stale,
+        guardIsStale: (guard) =>
+          guard.holder !== undefined && guard.holder.pid !== process.pid && judgeHolder(guard.holder, guard, ctx).stale,
         beforeRemove: () => this.#journalTakeover(repo, name, owner, info, verdict),
       });
       if (result === "removed") this.#announceTakeover(repo, name, owner, info, verdict);
