@@ -53,6 +53,7 @@ export class GitProcess implements RegisteredRun {
   readonly #options: GitRunOptions;
   readonly #streaming: boolean;
   readonly #sub: ResultPromise | undefined;
+  #spawnFailure: unknown;
   #killer: TreeKiller | undefined;
   #cause: Cause | undefined;
   readonly #stderr: StderrCollector;
@@ -68,7 +69,12 @@ export class GitProcess implements RegisteredRun {
     const inv = buildInvocation(args, options);
     if (!options.signal?.aborted) {
       this.startedAt = Date.now();
-      this.#sub = this.#spawn(inv.fullArgs, inv.env, inv.cwd);
+      try {
+        this.#sub = this.#spawn(inv.fullArgs, inv.env, inv.cwd);
+      } catch (error) {
+        // execa validates its options synchronously; report it like any failure to start
+        this.#spawnFailure = error;
+      }
     }
     this.stdin = this.#sub?.stdin ?? endedStream();
     this.stdout = this.#sub?.stdout ?? endedStream();
@@ -141,9 +147,21 @@ export class GitProcess implements RegisteredRun {
   }
 
   async #settle(cwd: string): Promise<GitResult> {
-    const o = this.#options;
     const sub = this.#sub;
+    if (this.#spawnFailure !== undefined) {
+      throw new GitError({ argv: this.argv, stderr: `cannot run git: ${errorMessage(this.#spawnFailure)}`, cause: this.#spawnFailure });
+    }
     if (!sub) throw new GitError({ argv: this.argv, aborted: true, stderr: "aborted before start" });
+    try {
+      return await this.#finish(sub, cwd);
+    } finally {
+      this.#ctx.registry.remove(this);
+      this.#killer?.dispose();
+    }
+  }
+
+  async #finish(sub: ResultPromise, cwd: string): Promise<GitResult> {
+    const o = this.#options;
     const timeoutMs = o.timeoutMs ?? this.#ctx.defaultTimeoutMs;
     const timer = timeoutMs !== undefined && timeoutMs > 0 ? setTimeout(() => this.kill("timeout"), timeoutMs) : undefined;
     const onAbort = (): void => void this.kill("abort");
@@ -186,7 +204,7 @@ export class GitProcess implements RegisteredRun {
       cleaned: outcome.cleaned,
       kept: outcome.kept.map((k) => k.path),
     });
-    this.#ctx.registry.remove(this);
+    this.#ctx.registry.remove(this); // before settling: a caller's next live() must not list it
     const stderr = this.#stderr.text;
     if (!ok) throw new GitError({ argv: this.argv, exitCode, signal, stderr, timedOut, aborted });
     const out = res.stdout as unknown;
