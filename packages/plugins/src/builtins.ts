@@ -1,5 +1,9 @@
 /** The plugins gitmaint loads by default, in setup order. */
 import type { PluginDefinition } from "@gitmaint/core";
+import cruftWriter from "./cruft-writer/index.js";
 import tmpPackReaper from "./tmp-pack-reaper/index.js";
 
-export const builtinPlugins: PluginDefinition[] = [tmpPackReaper as unknown as PluginDefinition];
+// definePlugin keeps each plugin's option type; the host validates options at load time.
+const asDefinition = (plugin: unknown): PluginDefinition => plugin as PluginDefinition;
+
+export const builtinPlugins: PluginDefinition[] = [asDefinition(tmpPackReaper), asDefinition(cruftWriter)];

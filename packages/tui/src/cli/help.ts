@@ -65,8 +65,9 @@ geometric repack. --dry-run only prints the decision.
 Takes a snapshot of a work tree into a side git dir (add + write-tree) with a timeout that kills the
 process tree, and prints the tree id.
 `,
-  tui: `Usage: gitmaint tui [--repo PATH ...] [--config FILE]
+  tui: `Usage: gitmaint tui [--repo PATH ...] [--config FILE] [--log-file FILE]
 
 Live terminal UI over the same engine as run. Press ? inside for the keys, q to quit.
+--log-file FILE appends every log and action event there too.
 `,
 };

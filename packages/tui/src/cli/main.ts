@@ -16,6 +16,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   plugins: async () => (await import("../commands/plugins.js")).pluginsCommand,
   reap: async () => (await import("../commands/reap.js")).reapCommand,
   repack: async () => (await import("../commands/repack.js")).repackCommand,
+  tui: async () => (await import("../commands/tui.js")).tuiCommand,
 };
 
 export function version(): string {
