@@ -23,8 +23,8 @@ function fakeProcesses(opts: { supported?: boolean; holders?: number[]; uninspec
   return {
     supported: opts.supported ?? true,
     scan: () => Promise.resolve(snapshot),
-    isAlive: (pid) => pid === 42,
-    startTicksOf: (pid) => (pid === 42 ? 5 : undefined),
+    isAlive: (pid: number) => pid === 42,
+    startTicksOf: (pid: number) => (pid === 42 ? 5 : undefined),
     gitProcessesFor: () => Promise.resolve(opts.gits ?? []),
   } as unknown as ProcessTableApi;
 }
