@@ -46,8 +46,12 @@ function printHuman(io: Io, s: RepoStatus, engine: Engine): void {
   println(out, `  packs          ${s.stats.packs} (${formatBytes(s.stats.packBytes)}), ${s.stats.cruftPacks} cruft, ${s.stats.keptPacks} kept`);
   println(out, `  loose objects  ${s.stats.looseExact ? "" : "~"}${s.stats.looseObjects}`);
   println(out, `  tmp files      ${s.stats.tmpFiles} (${formatBytes(s.stats.tmpBytes)})`);
-  for (const t of s.tmpFiles.slice(0, 20))
+  const why = keptReasons(s);
+  for (const t of s.tmpFiles.slice(0, 20)) {
     println(out, `    ${t.rel}  ${t.kind}, ${formatBytes(t.bytes)}, changed ${formatDuration(Date.now() - t.newestChangeMs)} ago`);
+    const reason = why.get(t.rel);
+    if (reason) println(out, `      kept: ${reason}`);
+  }
   if (s.tmpFiles.length > 20) println(out, `    ... and ${s.tmpFiles.length - 20} more`);
   println(out, `  locks          ${s.locks.length === 0 ? "none" : s.locks.map((l) => `${l.name} (${l.state}${l.holder ? `, pid ${l.holder.pid}` : ""})`).join(", ")}`);
   println(out, `  git processes  ${s.gitProcesses.length === 0 ? "none" : ""}`);
@@ -55,4 +59,16 @@ function printHuman(io: Io, s: RepoStatus, engine: Engine): void {
   for (const [name, ps] of Object.entries(s.plugins)) println(out, `  ${name}: ${ps.summary}`);
   const disabled = engine.plugins().filter((p) => p.state === "disabled" && p.enabled);
   for (const p of disabled) println(out, `  ! plugin ${p.name} is disabled: ${p.message ?? ""}`);
+}
+
+/** Reasons plugins give for keeping a temporary file (`data.kept: [{ path, reason }]`), by path. */
+function keptReasons(s: RepoStatus): Map<string, string> {
+  const reasons = new Map<string, string>();
+  for (const status of Object.values(s.plugins)) {
+    const kept = status.data?.kept;
+    if (!Array.isArray(kept)) continue;
+    for (const k of kept as Array<{ path?: unknown; reason?: unknown }>)
+      if (typeof k.path === "string" && typeof k.reason === "string") reasons.set(k.path, k.reason);
+  }
+  return reasons;
 }
