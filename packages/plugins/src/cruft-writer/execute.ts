@@ -1,13 +1,13 @@
 /**
  * Runs the planned git steps one after another through ctx.git (timeout killing the tree, AbortSignal,
- * GitRunner's cleanup of a failed step's leftovers, `git.progress` from `--progress` output).
+ * `git.progress` from `--progress` output), cleaning a failed step's leftovers (leftovers.ts).
  * Before each step an "in-flight" record (pid, start time) goes to ctx.state, so that if gitmaint
  * itself is killed mid-step the next run knows whose leftovers it finds (see leftovers.ts).
  * Stops at the first failing step and reports it.
  */
 import type { GitResult, PluginContext, Repository } from "@gitmaint/core";
-import { errorMessage } from "@gitmaint/core";
-import { setInFlight } from "./leftovers.js";
+import { errorMessage, GitError } from "@gitmaint/core";
+import { cleanAfterFailure, setInFlight, type InFlight } from "./leftovers.js";
 import type { CruftWriterOptions } from "./options.js";
 import type { PlannedStep } from "./plan.js";
 
@@ -24,9 +24,11 @@ export interface ExecuteOutcome {
   steps: StepResult[];
   /** The error of the failed step, if any (steps after it did not run). */
   error: unknown;
+  /** Leftovers of the failed step removed (relative paths). */
+  cleaned: string[];
 }
 
-type Ctx = Pick<PluginContext<CruftWriterOptions>, "git" | "state" | "bus" | "name" | "options" | "logger">;
+type Ctx = Pick<PluginContext<CruftWriterOptions>, "git" | "state" | "bus" | "name" | "options" | "logger" | "locks" | "processes" | "journal">;
 
 /** The full argv of a step, as the CLI and the journal show it. */
 export function stepArgv(step: PlannedStep): string[] {
@@ -38,7 +40,8 @@ export async function executeSteps(ctx: Ctx, repo: Repository, steps: PlannedSte
   for (const [i, step] of steps.entries()) {
     const argv = stepArgv(step);
     const started = Date.now();
-    await setInFlight(ctx.state, repo, { subcommand: step.args[0] ?? "git", argv, startedAt: started, pid: undefined });
+    const record: InFlight = { subcommand: step.args[0] ?? "git", argv, startedAt: started, pid: undefined };
+    await setInFlight(ctx.state, repo, record);
     ctx.logger.info(`${repo.name}: step ${i + 1}/${steps.length}: git ${argv.join(" ")}`);
     let running: Promise<GitResult>;
     try {
@@ -47,6 +50,7 @@ export async function executeSteps(ctx: Ctx, repo: Repository, steps: PlannedSte
         config: step.config,
         timeoutMs: ctx.options.timeoutMs,
         signal,
+        cleanupOnFailure: false, // cleaned below, sparing the locks we hold (leftovers.ts)
         ...(step.input === undefined ? {} : { input: step.input }),
       });
     } catch (error) {
@@ -55,7 +59,8 @@ export async function executeSteps(ctx: Ctx, repo: Repository, steps: PlannedSte
     // The child is spawned synchronously: record its pid and announce the step.
     const live = ctx.git.live().find((r) => r.owner === ctx.name && r.repo === repo.id && sameArgs(r.argv, step.args));
     if (live) {
-      await setInFlight(ctx.state, repo, { subcommand: step.args[0] ?? "git", argv, startedAt: started, pid: live.pid });
+      record.pid = live.pid;
+      await setInFlight(ctx.state, repo, record);
       ctx.bus.emit("git.progress", {
         repo: repo.id,
         at: Date.now(),
@@ -73,12 +78,20 @@ export async function executeSteps(ctx: Ctx, repo: Repository, steps: PlannedSte
       results.push({ argv, durationMs: Date.now() - started, ok: true });
     } catch (error) {
       results.push({ argv, durationMs: Date.now() - started, ok: false, error: errorMessage(error) });
+      const cleaned = await cleanAfterFailure(ctx, repo, record, howFailed(error));
       await setInFlight(ctx.state, repo, undefined);
-      return { steps: results, error };
+      return { steps: results, error, cleaned: cleaned.cleaned };
     }
   }
   await setInFlight(ctx.state, repo, undefined);
-  return { steps: results, error: undefined };
+  return { steps: results, error: undefined, cleaned: [] };
+}
+
+function howFailed(error: unknown): string {
+  if (!(error instanceof GitError)) return errorMessage(error);
+  if (error.timedOut) return "timed out";
+  if (error.aborted) return "aborted";
+  return error.signal ? `killed by ${error.signal}` : `exit code ${error.gitExitCode ?? "?"}`;
 }
 
 function sameArgs(a: readonly string[], b: readonly string[]): boolean {

@@ -1,13 +1,29 @@
 /**
- * Invariant 7 for cruft-writer: a kill -9 of gitmaint mid-repack leaves git's own leftovers
- * (`tmp_pack_*`, `.tmp-<pid>-pack-*`, `multi-pack-index.lock`, ...) with nobody to clean them,
- * because GitRunner's after-failure cleanup died with gitmaint. So every step is announced in
- * ctx.state first (the "in-flight" record: subcommand, argv, start time, pid); a run that finds
- * a record left behind knows a previous step never finished, and hands it to core's
- * LeftoverCleaner, the same mechanism GitRunner uses after a failed run: only files changed
- * since that step started, each proven dead by the ProcessTable, journaled before deletion.
+ * What a failed or killed git step leaves (`tmp_pack_*`, `.tmp-<pid>-pack-*`,
+ * `multi-pack-index.lock`, ...) is removed with core's LeftoverCleaner: only files changed since
+ * that step started, each proven dead by the ProcessTable, journaled before deletion.
+ *
+ * Two cases:
+ * - a step fails while gitmaint lives: cleaned right away (`cleanAfterFailure`);
+ * - gitmaint itself is killed mid-step (invariant 7): every step is announced in ctx.state first
+ *   (the "in-flight" record: subcommand, argv, start time, pid); a run that finds a record left
+ *   behind cleans that step's leftovers (`cleanupPreviousRun`).
+ *
+ * Both run while this plugin holds the `maintenance` lock, whose files (gitmaint's lock and git's
+ * empty `objects/maintenance.lock`) are fresh, unheld by any descriptor and written by no git
+ * process: the liveness proof alone would call them dead. So the locks this process holds are
+ * filtered out of the scan (GitRunner's own after-failure cleanup does not do this yet, which is
+ * why the steps run with `cleanupOnFailure: false`).
  */
-import { LeftoverCleaner, scanTemporaries, type PluginContext, type Repository, type StateStoreApi } from "@gitmaint/core";
+import {
+  LeftoverCleaner,
+  scanTemporaries,
+  type CleanupOutcome,
+  type FailedRun,
+  type PluginContext,
+  type Repository,
+  type StateStoreApi,
+} from "@gitmaint/core";
 import type { CruftWriterOptions } from "./options.js";
 
 export interface InFlight {
@@ -28,12 +44,28 @@ export interface PreviousRunCleanup {
 
 const KEY = "inflight";
 
+type Ctx = Pick<PluginContext<CruftWriterOptions>, "state" | "processes" | "journal" | "locks" | "name" | "logger">;
+
 /** Records (or clears, with undefined) the step in flight. */
 export async function setInFlight(state: StateStoreApi, repo: Repository, record: InFlight | undefined): Promise<void> {
   await state.set(repo.id, KEY, record ?? null);
 }
 
-type Ctx = Pick<PluginContext<CruftWriterOptions>, "state" | "processes" | "journal" | "name" | "logger">;
+/** LeftoverCleaner over the repository's temporaries minus the lock files this process holds. */
+async function clean(ctx: Ctx, repo: Repository, run: Omit<FailedRun, "repo" | "owner">): Promise<CleanupOutcome> {
+  const ours = new Set((await ctx.locks.list(repo)).filter((l) => l.state === "held-by-us").map((l) => l.path));
+  const scan = async (r: Repository) => (await scanTemporaries(r)).entries.filter((e) => !ours.has(e.path));
+  const cleaner = new LeftoverCleaner({ processes: ctx.processes, journal: ctx.journal, scan });
+  return cleaner.clean({ ...run, repo, owner: ctx.name });
+}
+
+/** Cleans what a step that just failed left behind. */
+export async function cleanAfterFailure(ctx: Ctx, repo: Repository, step: InFlight, how: string): Promise<CleanupOutcome> {
+  const pids = step.pid === undefined ? [] : [step.pid];
+  const out = await clean(ctx, repo, { subcommand: step.subcommand, pid: step.pid ?? 0, startedAt: step.startedAt, how, pids });
+  if (out.cleaned.length > 0) ctx.logger.warn(`${repo.name}: removed ${out.cleaned.length} leftover(s) of the failed git ${step.subcommand}`);
+  return out;
+}
 
 /** Cleans what a step of a previous, killed gitmaint left behind. */
 export async function cleanupPreviousRun(ctx: Ctx, repo: Repository): Promise<PreviousRunCleanup> {
@@ -42,8 +74,7 @@ export async function cleanupPreviousRun(ctx: Ctx, repo: Repository): Promise<Pr
   if (!previous) return out;
 
   if (previous.pid !== undefined && ctx.processes.isAlive(previous.pid)) {
-    const snap = await ctx.processes.scan();
-    const info = snap.get(previous.pid);
+    const info = (await ctx.processes.scan()).get(previous.pid);
     // The same git: a git process that started no later than the step (pid not reused).
     if (info && info.comm.startsWith("git") && info.startTime <= previous.startedAt + 5000) {
       out.stillRunning = `git ${previous.subcommand} (pid ${previous.pid}) from a previous gitmaint run is still running`;
@@ -51,17 +82,8 @@ export async function cleanupPreviousRun(ctx: Ctx, repo: Repository): Promise<Pr
     }
   }
 
-  const cleaner = new LeftoverCleaner({ processes: ctx.processes, journal: ctx.journal, scan: (r) => scanTemporaries(r) });
   const how = "gitmaint was killed while it ran; cleaned by the next run";
-  const result = await cleaner.clean({
-    repo,
-    owner: ctx.name,
-    subcommand: previous.subcommand,
-    pid: previous.pid ?? 0,
-    startedAt: previous.startedAt,
-    how,
-    pids: previous.pid === undefined ? [] : [previous.pid],
-  });
+  const result = await cleanAfterFailure(ctx, repo, previous, how);
   out.cleaned = result.cleaned;
   out.kept = result.kept;
   await ctx.journal.append({
@@ -71,7 +93,6 @@ export async function cleanupPreviousRun(ctx: Ctx, repo: Repository): Promise<Pr
     reason: `previous git ${previous.subcommand} never finished (${how}): cleaned ${result.cleaned.length}, kept ${result.kept.length}`,
     details: { previous, cleaned: result.cleaned, kept: result.kept },
   });
-  if (result.cleaned.length > 0) ctx.logger.warn(`${repo.name}: removed ${result.cleaned.length} leftover(s) of a killed git ${previous.subcommand}`);
   await setInFlight(ctx.state, repo, undefined);
   return out;
 }

@@ -102,7 +102,7 @@ export async function runRepack(ctx: Ctx, repo: Repository, req: RepackRequest):
     if (decision.action === "full") await ctx.state.set(repo.id, LAST_FULL_ATTEMPT, Date.now());
     const outcome = await executeSteps(ctx, repo, plan.steps, req.signal);
     const after = await inspectRepo(repo, EXACT);
-    Object.assign(data, { steps: outcome.steps, after: metricsOf(after), ...splitOf(after) });
+    Object.assign(data, { steps: outcome.steps, after: metricsOf(after), ...splitOf(after), cleanedLeftovers: [...data.cleanedLeftovers, ...outcome.cleaned] });
     await journalRun(ctx, repo, before, after, data);
 
     if (outcome.error !== undefined) {
