@@ -31,6 +31,13 @@ export interface ActivityLineProps {
 export function ActivityLine({ item, repos, width }: ActivityLineProps) {
   const theme = useTheme();
   const repo = item.repo === undefined ? "" : (repos.find((r) => r.id === item.repo)?.name ?? item.repo.split("/").at(-1) ?? "");
+  if (item.kind === "tui" && item.plugin === undefined && item.repo === undefined) {
+    return (
+      <Box width={width}>
+        <Text color={theme.noColor ? undefined : theme.accent}>{activityText(item)}</Text>
+      </Box>
+    );
+  }
   const prefix = `${clock(item.at)} ${cell(item.plugin ?? "", 16)} ${cell(repo, 12)} `;
   return (
     <Box width={width}>

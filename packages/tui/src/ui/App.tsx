@@ -1,6 +1,6 @@
 import type { AnyEvent, EngineApi } from "@gitmaint/core";
 import { Box } from "ink";
-import { useCallback, useState } from "react";
+import { useCallback, useRef, useState } from "react";
 import { ActivityLog } from "./ActivityLog.js";
 import { Dashboard } from "./Dashboard.js";
 import { DetailView } from "./DetailView.js";
@@ -30,20 +30,22 @@ export interface AppProps {
 
 /** The TUI: the Activity log (`<Static>`) above the live dashboard or the open view. */
 export function App({ engine, onQuit, flushMs, statusIntervalMs, tickMs, onBatch }: AppProps) {
-  const [state, dispatch] = useEngineState(engine, { flushMs, statusIntervalMs, tickMs, onBatch });
-  const commands = useCommands(engine, state, dispatch);
+  const { state, dispatch, getState } = useEngineState(engine, { flushMs, statusIntervalMs, tickMs, onBatch });
+  const commands = useCommands(engine, getState, dispatch);
   const size = useTerminalSize();
   const [quitting, setQuitting] = useState(false);
+  const quitRef = useRef(false);
   const quit = useCallback(() => {
-    if (quitting) return;
+    if (quitRef.current) return;
+    quitRef.current = true;
     setQuitting(true);
     dispatch({ type: "message", level: "info", text: "shutting down: waiting for running work…" });
     onQuit();
-  }, [quitting, onQuit, dispatch]);
+  }, [onQuit, dispatch]);
   const width = usableWidth(size.columns);
   const height = dashboardHeight(size.rows);
   const viewHeight = height - 2;
-  useKeyboard({ state, dispatch, commands, onQuit: quit, page: Math.max(1, viewHeight - 2), active: !quitting });
+  useKeyboard({ getState, dispatch, commands, onQuit: quit, page: Math.max(1, viewHeight - 2), active: !quitting });
 
   const v = state.view;
   let body;

@@ -24,10 +24,16 @@ export function stamp(at: number, now: number): string {
 }
 
 /** Two lines per Journal entry (what, then why), newest first. */
-export function journalLines(entries: readonly JournalEntry[], now: number, width: number, theme: Theme, showRepo: boolean): ScrollLine[] {
+export function journalLines(
+  entries: readonly JournalEntry[],
+  now: number,
+  width: number,
+  theme: Theme,
+  repoName: ((id: string) => string) | undefined,
+): ScrollLine[] {
   const out: ScrollLine[] = [];
   for (const e of [...entries].reverse()) {
-    const what = [stamp(e.at, now), e.op, showRepo ? e.repo.split("/").at(-1) : e.plugin, e.path ?? "", e.bytes !== undefined ? bytes(e.bytes) : ""]
+    const what = [stamp(e.at, now), e.op, repoName ? repoName(e.repo) : e.plugin, e.path ?? "", e.bytes !== undefined ? bytes(e.bytes) : ""]
       .filter((x) => x !== "")
       .join("  ");
     out.push({ text: clip(what, width), bold: true, color: e.op === "failure" ? theme.error : undefined });
@@ -62,7 +68,7 @@ export function DetailView({ state, target, entries, error, scroll, height, widt
       ? [{ text: "loading the journal…", dim: true }]
       : entries.length === 0
         ? [{ text: "no journal entries yet (nothing deleted, written or repacked)", dim: true }]
-        : journalLines(entries, state.now, width, theme, target.type === "plugin");
+        : journalLines(entries, state.now, width, theme, target.type === "plugin" ? (id) => state.repos.find((r) => r.id === id)?.name ?? id : undefined);
   const lines = [...headLines(state, target, width), { text: "" }, ...body];
   const count = entries ? ` (${entries.length}, newest first)` : "";
   return <ScrollView title={`Journal: ${target.type} ${name}${count}`} lines={lines} scroll={scroll} height={height} width={width} />;

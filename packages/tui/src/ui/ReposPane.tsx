@@ -15,7 +15,7 @@ const COLUMNS: readonly ColumnSpec[] = [
   { title: "LOOSE", width: 7, align: "right" },
   { title: "TMP", width: 11, align: "right" },
   { title: "CRUFT", width: 5, align: "right" },
-  { title: "FULL RPK", width: 8 },
+  { title: "REPACKED", width: 8 },
   { title: "HEALTH", width: 7 },
   { title: "PACK TREND", width: 10 },
 ];

@@ -83,4 +83,4 @@ export function commandFor(input: string, key: Key): Command | undefined {
 }
 
 /** One-line key hints for the status line (fits 80 columns). */
-export const HINTS = "tab pane  enter detail  r run  d dry-run  p pause  x stop  / filter  ? help  q quit";
+export const HINTS = "tab pane  enter detail  r run  d dry-run  p pause  x stop  / filter  ? keys";

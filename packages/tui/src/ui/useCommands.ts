@@ -5,7 +5,7 @@
  */
 import type { ActionEvent, EngineApi, JournalEntry, RunResult } from "@gitmaint/core";
 import { errorMessage } from "@gitmaint/core";
-import { useMemo, useRef, type Dispatch } from "react";
+import { useMemo, type Dispatch } from "react";
 import { resultLines } from "./resultLines.js";
 import { shortArgv } from "./format.js";
 import type { DetailTarget, UiState } from "./model.js";
@@ -32,10 +32,7 @@ export async function pluginJournal(engine: EngineApi, name: string, limit: numb
   return all.sort((a, b) => a.at - b.at).slice(-limit);
 }
 
-export function useCommands(engine: EngineApi, state: UiState, dispatch: Dispatch<Action>): Commands {
-  const ref = useRef(state);
-  ref.current = state;
-
+export function useCommands(engine: EngineApi, getState: () => UiState, dispatch: Dispatch<Action>): Commands {
   return useMemo<Commands>(() => {
     const message = (text: string, level: "info" | "warn" | "error" = "info"): void => dispatch({ type: "message", text, level });
 
@@ -52,7 +49,7 @@ export function useCommands(engine: EngineApi, state: UiState, dispatch: Dispatc
     };
 
     const runSelected = async (dryRun: boolean): Promise<void> => {
-      const s = ref.current;
+      const s = getState();
       const plugin = s.plugins[s.selected.plugins];
       const repo = s.repos[s.selected.repos];
       if (!plugin || !repo) {
@@ -90,7 +87,7 @@ export function useCommands(engine: EngineApi, state: UiState, dispatch: Dispatc
         void runSelected(dryRun);
       },
       togglePause() {
-        const s = ref.current;
+        const s = getState();
         const plugin = s.plugins[s.selected.plugins];
         if (!plugin) return message("no plugin selected", "warn");
         try {
@@ -103,7 +100,7 @@ export function useCommands(engine: EngineApi, state: UiState, dispatch: Dispatc
         }
       },
       askKill() {
-        const s = ref.current;
+        const s = getState();
         const proc = s.procs[s.selected.procs];
         if (!proc) return message("no git process selected", "warn");
         if (proc.runId === undefined) {
@@ -112,14 +109,14 @@ export function useCommands(engine: EngineApi, state: UiState, dispatch: Dispatc
         dispatch({ type: "prompt", prompt: { kind: "confirm-kill", runId: proc.runId, pid: proc.pid, label: `${shortArgv(proc.argv)} (${proc.owner})` } });
       },
       confirmKill() {
-        const prompt = ref.current.prompt;
+        const prompt = getState().prompt;
         if (prompt?.kind !== "confirm-kill") return;
         dispatch({ type: "prompt", prompt: undefined });
         const ok = engine.killRun(prompt.runId);
         message(ok ? `stopping git pid ${prompt.pid}: ${prompt.label}` : `git pid ${prompt.pid} already finished`, ok ? "info" : "warn");
       },
       openDetail() {
-        const s = ref.current;
+        const s = getState();
         let target: DetailTarget | undefined;
         if (s.focus === "repos") {
           const repo = s.repos[s.selected.repos];
@@ -137,5 +134,5 @@ export function useCommands(engine: EngineApi, state: UiState, dispatch: Dispatc
         void loadDetail(target);
       },
     };
-  }, [engine, dispatch]);
+  }, [engine, getState, dispatch]);
 }

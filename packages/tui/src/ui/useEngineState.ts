@@ -5,11 +5,10 @@
  */
 import type { AnyEvent, EngineApi } from "@gitmaint/core";
 import { errorMessage } from "@gitmaint/core";
-import { useEffect, useReducer, type Dispatch } from "react";
+import { useEffect } from "react";
 import { EventQueue } from "./eventQueue.js";
-import { initialState, type UiState } from "./model.js";
-import { reducer, type Action } from "./reducer.js";
 import { StatusRefresher } from "./statusRefresher.js";
+import { useStore, type Store } from "./useStore.js";
 
 export interface EngineStateOptions {
   /** Minimum time between two event batches (ms). Default 100 (≤ 10 frames/s from events). */
@@ -25,8 +24,9 @@ export interface EngineStateOptions {
 /** Event types after which a repository's status is worth re-reading. */
 const REFRESH_ON = new Set<AnyEvent["type"]>(["pack.added", "pack.removed", "tmp.seen", "tmp.gone", "git.finished", "action"]);
 
-export function useEngineState(engine: EngineApi, options: EngineStateOptions = {}): [UiState, Dispatch<Action>] {
-  const [state, dispatch] = useReducer(reducer, Date.now(), initialState);
+export function useEngineState(engine: EngineApi, options: EngineStateOptions = {}): Store {
+  const store = useStore();
+  const { dispatch } = store;
   const { flushMs, statusIntervalMs = 5000, tickMs = 1000, onBatch } = options;
 
   useEffect(() => {
@@ -62,7 +62,7 @@ export function useEngineState(engine: EngineApi, options: EngineStateOptions = 
       queue.stop();
       refresher.stop();
     };
-  }, [engine, flushMs, statusIntervalMs, tickMs, onBatch]);
+  }, [engine, dispatch, flushMs, statusIntervalMs, tickMs, onBatch]);
 
-  return [state, dispatch];
+  return store;
 }

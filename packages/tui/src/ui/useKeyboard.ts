@@ -3,14 +3,14 @@
  * the key to a command, which acts on the dashboard or on the open view.
  */
 import { useInput, type Key } from "ink";
-import { useRef, type Dispatch } from "react";
+import type { Dispatch } from "react";
 import { commandFor, type Command } from "./keys.js";
 import type { UiState } from "./model.js";
 import type { Action } from "./reducer.js";
 import type { Commands } from "./useCommands.js";
 
 export interface KeyboardOptions {
-  state: UiState;
+  getState: () => UiState;
   dispatch: Dispatch<Action>;
   commands: Commands;
   onQuit: () => void;
@@ -30,13 +30,10 @@ function filterKey(input: string, key: Key, text: string, dispatch: Dispatch<Act
   }
 }
 
-export function useKeyboard({ state, dispatch, commands, onQuit, page, active }: KeyboardOptions): void {
-  const ref = useRef(state);
-  ref.current = state;
-
+export function useKeyboard({ getState, dispatch, commands, onQuit, page, active }: KeyboardOptions): void {
   useInput(
     (input, key) => {
-      const s = ref.current;
+      const s = getState();
       if (key.ctrl && input === "c") return onQuit();
       if (s.prompt?.kind === "filter") return filterKey(input, key, s.prompt.text, dispatch);
       if (s.prompt?.kind === "confirm-kill") {
