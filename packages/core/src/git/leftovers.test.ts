@@ -1,4 +1,5 @@
 import { existsSync, lstatSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { hostname } from "node:os";
 import { join, relative } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { cleanupAll, makeRepo, repoOf, tempDir } from "../../../../test/helpers/fixtures.js";
@@ -112,6 +113,26 @@ describe("LeftoverCleaner", () => {
     const out = await cleaner.clean(failedRun(repo, start));
     expect(out).toEqual({ cleaned: ["objects/pack/tmp_pack_fresh"], kept: [] });
     expect(existsSync(old) && existsSync(idx)).toBe(true);
+  });
+
+  it("keeps a lock that gitmaint's Locks holds (its JSON holder line), removes git's own dead lock", async () => {
+    const repo = repoOf(makeRepo());
+    const ours = join(repo.objectsDir, "maintenance.lock");
+    const holder = { pid: process.pid, startTicks: 1, host: hostname(), owner: "cruft-writer", acquiredAt: Date.now() };
+    writeFileSync(ours, JSON.stringify(holder) + "\n");
+    const gits = join(repo.gitDir, "index.lock");
+    writeFileSync(gits, "");
+    const journal = memoryJournal();
+    const cleaner = new LeftoverCleaner({
+      processes: new ProcessTable(),
+      journal,
+      scan: async () => [entryFor(repo, ours, "lock"), entryFor(repo, gits, "lock")],
+    });
+    const out = await cleaner.clean(failedRun(repo));
+    expect(out.cleaned).toEqual(["index.lock"]);
+    expect(out.kept).toEqual([{ path: "objects/maintenance.lock", reason: expect.stringContaining(`gitmaint pid ${process.pid}`) as string }]);
+    expect(existsSync(ours)).toBe(true);
+    expect(existsSync(gits)).toBe(false);
   });
 
   it("deletes nothing it could not journal first", async () => {

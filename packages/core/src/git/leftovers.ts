@@ -4,9 +4,13 @@
  * before they are deleted. Never a symlink, never anything outside the common git dir or the
  * objects dir, never anything that existed unchanged before the run.
  */
-import { lstat, realpath, rm, unlink } from "node:fs/promises";
+import { constants } from "node:fs";
+import { lstat, open, realpath, rm, unlink } from "node:fs/promises";
+import { hostname } from "node:os";
 import { dirname, sep } from "node:path";
 import type { JournalApi } from "../journal/types.js";
+import { describeHolder, parseHolder } from "../locks/holder.js";
+import type { LockHolder } from "../locks/types.js";
 import type { ProcessTableApi } from "../process/types.js";
 import type { TmpEntry, TmpKind, TmpScan } from "../repo/tmpfiles-types.js";
 import type { Repository } from "../repo/types.js";
@@ -66,6 +70,8 @@ const RUN_KINDS = new Set<TmpKind>([
   "transfer-keep",
 ]);
 
+const LOCK_KINDS = new Set<TmpKind>(["lock", "ref-lock"]);
+
 export class LeftoverCleaner implements LeftoverCleanerApi {
   readonly #o: LeftoverCleanerOptions;
 
@@ -92,6 +98,19 @@ export class LeftoverCleaner implements LeftoverCleanerApi {
       if (!(await insideRepo(run.repo, entry.path))) {
         kept("outside the repository");
         continue;
+      }
+      if (LOCK_KINDS.has(entry.kind) && !entry.isDirectory) {
+        // git never writes gitmaint's holder line: such a lock (often `objects/maintenance.lock`
+        // taken by the plugin right before this run) belongs to gitmaint's Locks, not to the run.
+        const holder = await gitmaintHolder(entry.path);
+        if (holder === "unreadable") {
+          kept("lock content unreadable");
+          continue;
+        }
+        if (holder) {
+          kept(`a gitmaint lock (${describeHolder(holder, hostname())}), not this run's`);
+          continue;
+        }
       }
       const verdict = await this.#o.processes.liveness(run.repo, entry, {
         ignorePids: run.pids,
@@ -158,6 +177,25 @@ async function insideRepo(repo: Repository, path: string): Promise<boolean> {
   }
   const within = (root: string): boolean => parent === root || parent.startsWith(root.endsWith(sep) ? root : root + sep);
   return within(repo.commonDir) || within(repo.objectsDir);
+}
+
+/** The gitmaint holder written in a lock file, undefined for git's own locks (empty or other text). */
+async function gitmaintHolder(path: string): Promise<LockHolder | undefined | "unreadable"> {
+  let fh;
+  try {
+    fh = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (error) {
+    return isEnoent(error) ? undefined : "unreadable";
+  }
+  try {
+    const buf = Buffer.alloc(4096);
+    const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+    return parseHolder(buf.subarray(0, bytesRead).toString("utf8"));
+  } catch {
+    return "unreadable";
+  } finally {
+    await fh.close();
+  }
 }
 
 function isEnoent(error: unknown): boolean {
