@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { existsSync, statSync } from "node:fs";
 import { basename, join, relative } from "node:path";
 import { cleanupAll, makeRepo, waitFor } from "../helpers/fixtures.js";
-import { killAndWait, packSource, startIndexPack, startReaper, stopRigs, tmpPacks } from "../helpers/reaper.js";
+import { holdOpen, killAndWait, packSource, startIndexPack, startReaper, stopRigs, tmpPacks } from "../helpers/reaper.js";
 
 afterEach(async () => {
   await stopRigs();
@@ -75,5 +75,35 @@ describe("tmp-pack-reaper: real leaks", () => {
     const deletes = (await rig.journal()).filter((e) => e.op === "delete" && e.plugin === "tmp-pack-reaper");
     expect(deletes).toHaveLength(1);
     expect(deletes[0]!.reason).toMatch(/left by failed git run/);
+  });
+
+  it("a failed run's leftover still held at that moment is re-checked shortly after (no sweep, 2 min grace)", async () => {
+    const { pack } = packSource(64);
+    const target = makeRepo({ bare: true });
+    const rig = await startReaper(target, { sweepIntervalMs: 3_600_000 });
+    const child = rig.engine.git.spawn(["index-pack", "--stdin"], { repo: rig.repo, cleanupOnFailure: false });
+    child.result.catch(() => {});
+    child.stdin.write(pack.subarray(0, pack.length >> 1));
+    const path = (await waitFor(
+      () => {
+        const name = tmpPacks(rig.repo.packDir)[0];
+        const t = name && join(rig.repo.packDir, name);
+        return t && statSync(t).size > 4096 ? t : undefined;
+      },
+      { what: "the gitmaint child's tmp_pack" },
+    )) as string;
+    const holder = await holdOpen(path);
+    const kept = new Promise<void>((res) =>
+      rig.engine.bus.on("action", (a) => {
+        if (a.kind === "kept" && a.paths?.some((p) => path.endsWith(p))) res();
+      }),
+    );
+    child.kill();
+    await kept; // the immediate check after the failure kept it (held open)
+    expect(existsSync(path)).toBe(true);
+    await killAndWait(holder);
+    await waitFor(() => !existsSync(path), { timeoutMs: 10_000, what: "the re-check to reap it" });
+    const deletes = (await rig.journal()).filter((e) => e.op === "delete" && e.plugin === "tmp-pack-reaper");
+    expect(deletes.map((d) => d.reason)).toEqual([expect.stringMatching(/left by failed git run/)]);
   });
 });

@@ -31,6 +31,8 @@ export interface ReaperOverrides {
 
 /** Minimum delay between a tmp.seen and the pass it triggers (coalesces bursts). */
 const DEBOUNCE_MS = 100;
+/** Re-checks after a failed run whose leftovers were still kept. */
+const RECHECK_DELAYS_MS = [1000, 4000, 16_000];
 
 export class Reaper {
   readonly #ctx: PluginContext<ReaperOptions>;
@@ -38,6 +40,7 @@ export class Reaper {
   readonly #queue = new SerialQueue();
   readonly #timers: DueTimers;
   readonly #last = new Map<string, { at: number; result: PassResult; keptKey: string }>();
+  readonly #rechecks = new Set<NodeJS.Timeout>();
   #disposed = false;
 
   constructor(ctx: PluginContext<ReaperOptions>, overrides: ReaperOverrides = {}) {
@@ -72,12 +75,34 @@ export class Reaper {
     const repo = this.#ctx.repos.get(e.repo);
     if (!repo) return;
     const slack = this.#ctx.options.slackMs;
-    await this.#pass(repo, {
+    const request: PassRequest = {
       dryRun: false,
       skipMinAgeWindow: { from: e.at - e.durationMs - slack, to: e.at + slack, label: `failed git run ${e.runId} (pid ${e.pid})` },
       ignorePids: [e.pid],
       signal: this.#ctx.signal,
-    });
+    };
+    const result = await this.#pass(repo, request);
+    if (result.kept.length > 0) this.#recheckFailedRun(repo, request, 0);
+  }
+
+  /**
+   * Something was still kept right after a failed run (e.g. its grandchildren were still exiting):
+   * check again with the same window after 1 s, 4 s and 16 s; the sweep covers anything later.
+   */
+  #recheckFailedRun(repo: Repository, request: PassRequest, attempt: number): void {
+    if (attempt >= RECHECK_DELAYS_MS.length || this.#disposed) return;
+    const timer = setTimeout(() => {
+      this.#rechecks.delete(timer);
+      if (this.#disposed) return;
+      this.#pass(repo, request).then(
+        (r) => {
+          if (r.kept.length > 0) this.#recheckFailedRun(repo, request, attempt + 1);
+        },
+        (error: unknown) => this.#ctx.logger.warn(`re-check of ${repo.name} failed: ${errorMessage(error)}`),
+      );
+    }, RECHECK_DELAYS_MS[attempt]);
+    timer.unref();
+    this.#rechecks.add(timer);
   }
 
   /** The periodic sweep over every repository. */
@@ -130,6 +155,8 @@ export class Reaper {
   async dispose(): Promise<void> {
     this.#disposed = true;
     this.#timers.dispose();
+    for (const t of this.#rechecks) clearTimeout(t);
+    this.#rechecks.clear();
     await this.#queue.idle();
   }
 
