@@ -1,9 +1,10 @@
 export { default as tmpPackReaper } from "./tmp-pack-reaper/index.js";
 export { builtinPlugins } from "./builtins.js";
 export { default as cruftWriter } from "./cruft-writer/index.js";
-export { createSnapshotter, SNAPSHOT_DEFAULTS } from "./snapshot-throttle/snapshotter.js";
-export { SnapshotError } from "./snapshot-throttle/types.js";
+export { default as snapshotThrottle } from "./snapshot-throttle/index.js";
+export { createSnapshotter, SNAPSHOT_DEFAULTS, SnapshotError } from "./snapshot-throttle/index.js";
 export type {
+  GuardOptions,
   RestoreResult,
   SnapshotChange,
   SnapshotRef,
@@ -11,4 +12,4 @@ export type {
   SnapshotterOptions,
   SnapshotterStats,
   TrackResult,
-} from "./snapshot-throttle/types.js";
+} from "./snapshot-throttle/index.js";
