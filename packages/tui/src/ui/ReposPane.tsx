@@ -37,7 +37,7 @@ export function repoCells(r: RepoRow, now: number, trendWidth = 10): string[] {
   if (!s) return [r.name, "…", "…", "…", "…", ago(r.lastFullRepackAt, now), h.word, ""];
   const tmp = s.tmpFiles === 0 ? "0" : `${s.tmpFiles} ${bytes(s.tmpBytes)}`;
   const full = r.lastFullRepackAt === undefined ? "never" : ago(r.lastFullRepackAt, now).replace(" ago", "");
-  return [r.name, String(s.packs), count(s.looseObjects, !s.looseExact), tmp, String(s.cruftPacks), full, h.word, sparkline(r.history, trendWidth)];
+  return [r.name, count(s.packs), count(s.looseObjects, !s.looseExact), tmp, String(s.cruftPacks), full, h.word, sparkline(r.history, trendWidth)];
 }
 
 /** Repositories: packs, loose estimate, tmp files, cruft packs, last full repack, health, trend. */
