@@ -9,7 +9,10 @@ export interface GitVersion {
 }
 
 export interface GitRunOptions {
-  /** Run against this repository (sets cwd to its git dir and GIT_DIR). */
+  /**
+   * Run against this repository: `--git-dir=<gitDir>` goes before the subcommand and the child
+   * runs in the work tree (the git dir when bare). Needed for the cleanup after failures.
+   */
   repo?: Repository;
   /** Working directory when no repo is given (or to override). */
   cwd?: string;
@@ -20,9 +23,9 @@ export interface GitRunOptions {
   /** Delay between SIGTERM and SIGKILL (default 2000 ms). */
   killGraceMs?: number;
   signal?: AbortSignal;
-  /** Data written to stdin (then closed). */
+  /** Data written to stdin (then closed). Without it, `run` gives git an empty stdin (/dev/null). */
   input?: string | Buffer;
-  /** Extra environment variables. */
+  /** Extra environment variables over gitmaint's own; `undefined` removes one. LC_ALL=C and GIT_TERMINAL_PROMPT=0 are always set. */
   env?: Record<string, string | undefined>;
   /** `-c key=value` pairs placed before the subcommand. */
   config?: Record<string, string>;
@@ -32,7 +35,7 @@ export interface GitRunOptions {
   cleanupOnFailure?: boolean;
   /** Called with each parsed progress line (also emitted as `git.progress`). */
   onProgress?: (progress: GitProgress) => void;
-  /** Keep stdout as a Buffer instead of a string. */
+  /** Keep stdout as a Buffer (`stdoutBuffer`; `stdout` is then ""). A string `stdout` has its final newline stripped. */
   binaryOutput?: boolean;
   /** Max bytes of stdout kept (default 64 MiB). */
   maxBuffer?: number;
