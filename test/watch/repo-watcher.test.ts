@@ -2,7 +2,7 @@ import { copyFileSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync,
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { RepoWatcher } from "../../packages/core/src/watch/repo-watcher.js";
-import { cleanupAll, git, makeRepo, repoOf } from "../helpers/fixtures.js";
+import { cleanupAll, git, makeRepo, repoOf, waitFor } from "../helpers/fixtures.js";
 import { fdCount, inotifyWatchCount, RecordingBus } from "../helpers/watch.js";
 
 const watchers: RepoWatcher[] = [];
@@ -166,6 +166,30 @@ describe("RepoWatcher", () => {
     await bus.waitEvent("pack.added", (e) => e.hash === old);
     writeFileSync(join(repo.packDir, "tmp_pack_new"), "x");
     await bus.waitEvent("tmp.seen", (e) => e.path.endsWith("tmp_pack_new"));
+  });
+
+  it("emits repo.stats periodically and after changes, at most once per second", async () => {
+    const path = makeRepo();
+    const repo = repoOf(path);
+    const periodic = new RecordingBus();
+    await startWatcher(path, periodic, { statsIntervalMs: 100 });
+    await waitFor(() => periodic.of("repo.stats").length >= 3, { what: "3 periodic repo.stats" });
+
+    const bus = new RecordingBus();
+    const w = await startWatcher(path, bus);
+    bus.clear();
+    const started = Date.now();
+    for (let i = 0; i < 30; i++) {
+      writeFileSync(join(repo.packDir, `tmp_pack_burst${i}`), "x");
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    // the burst is announced through the fast path too: the last change must still reach repo.stats
+    await bus.waitEvent("repo.stats", (e) => e.stats.tmpFiles === 30, 5_000);
+    await w.whenIdle();
+    const elapsed = Date.now() - started;
+    const stats = bus.of("repo.stats");
+    expect(stats.length).toBeLessThanOrEqual(Math.ceil(elapsed / 1000) + 1);
+    for (let i = 1; i < stats.length; i++) expect(stats[i]!.at - stats[i - 1]!.at).toBeGreaterThanOrEqual(900);
   });
 
   it("releases every descriptor and inotify watch: 100 watchers started and stopped", async () => {

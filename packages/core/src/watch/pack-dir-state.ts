@@ -121,24 +121,25 @@ export class PackDirState {
   }
 
   /**
-   * A raw create/rename event named `name`: if it is a temporary name, announce it at once (the
+   * A raw create/rename event named `name`: if it is a temporary name, announce it at once
+   * (returns true when it announced anything) (the
    * debounced listing may come too late: repack's staging files live for ~87 ms). A name that is
    * already gone again is announced as seen and gone.
    */
-  async noteRawName(name: string): Promise<void> {
-    if (this.#tmps.has(name)) return;
+  async noteRawName(name: string): Promise<boolean> {
+    if (this.#tmps.has(name)) return false;
     const path = join(this.#repo.packDir, name);
     const kind = classifyTmpPath(this.#repo, path, false);
-    if (!kind) return;
+    if (!kind) return false;
     let st: Stats | undefined;
     try {
       st = await lstat(path);
     } catch {
       st = undefined;
     }
-    if (st?.isDirectory()) return;
+    if (st?.isDirectory()) return false;
     // The delete event of a name already announced as transient: nothing new.
-    if (!st && this.#transient.has(name)) return;
+    if (!st && this.#transient.has(name)) return false;
     const at = Date.now();
     this.#emit("tmp.seen", { repo: this.#repo.id, at, path, kind, bytes: st?.size ?? 0, mtimeMs: st?.mtimeMs ?? at });
     if (st) {
@@ -148,6 +149,25 @@ export class PackDirState {
       this.#transient.set(name, at);
       this.#emit("tmp.gone", { repo: this.#repo.id, at, path, kind });
     }
+    return true;
+  }
+
+  /**
+   * A raw create/rename event named `pack-<hash>.idx`: announce the pack at once when its .pack
+   * exists and the .idx is complete (the debounced listing would confirm it ~debounce later).
+   */
+  async noteRawIdx(name: string): Promise<boolean> {
+    const parsed = parsePackFileName(name);
+    if (parsed?.ext !== "idx" || this.#packs.has(parsed.hash)) return false;
+    const dir = this.#repo.packDir;
+    const packExists = await stat(join(dir, `pack-${parsed.hash}.pack`)).then(
+      (s) => s.isFile(),
+      () => false,
+    );
+    if (!packExists || !(await isIdxComplete(join(dir, name)))) return false;
+    this.#packs.add(parsed.hash);
+    await this.#emitPackAdded(parsed.hash);
+    return true;
   }
 
   async #classify(l: ListedName, names: ReadonlySet<string>): Promise<TmpKind | undefined> {

@@ -6,8 +6,8 @@
  * Mechanism: one raw `fs.watch` (inotify) on the pack directory. Every event schedules a rescan
  * of the directory `debounceMs` later, and the rescan's listing is diffed against the known one
  * (PackDirState), so rename storms collapse into one consistent diff. Create/rename events of
- * temporary names are also handled at once, because repack's `.tmp-<pid>-pack-*` output lives for
- * only ~87 ms. When the directory vanishes (or the whole repository is deleted) everything known is
+ * temporary names and of `pack-<hash>.idx` are also handled at once: repack's `.tmp-<pid>-pack-*`
+ * output lives for only ~87 ms, and a new pack is announced within milliseconds. When the directory vanishes (or the whole repository is deleted) everything known is
  * reported removed and the directory is polled for every second until it is back; a directory
  * replaced under the same path is detected by its inode and re-watched.
  */
@@ -58,6 +58,7 @@ export class RepoWatcher {
   #statsDelayTimer: NodeJS.Timeout | undefined;
   #statsInFlight: Promise<void> | undefined;
   #lastStatsAt = 0;
+  #statsAgain = false;
   #warned = new Set<string>();
 
   constructor(repo: Repository, bus: Pick<BusLike, "emit">, options: RepoWatcherOptions = {}) {
@@ -90,6 +91,7 @@ export class RepoWatcher {
     if (this.#signal?.aborted) return void (await this.stop());
     this.#signal?.addEventListener("abort", this.#onAbort, { once: true });
     await this.#enqueue(() => this.#rescan(true));
+    if (this.#stopped) return;
     this.#statsTimer = setInterval(() => this.#tick(), this.#statsIntervalMs);
     this.#statsTimer.unref();
     await this.#emitStats();
@@ -160,8 +162,12 @@ export class RepoWatcher {
     this.#scheduleRescan();
     if (eventType !== "rename" || filename === null) return;
     const name = filename.toString();
-    if (!classifyTmpPath(this.repo, `${this.repo.packDir}/${name}`, false)) return;
-    void this.#enqueue(() => this.#state.noteRawName(name));
+    const isIdx = name.startsWith("pack-") && name.endsWith(".idx");
+    if (!isIdx && !classifyTmpPath(this.repo, `${this.repo.packDir}/${name}`, false)) return;
+    void this.#enqueue(async () => {
+      const changed = isIdx ? await this.#state.noteRawIdx(name) : await this.#state.noteRawName(name);
+      if (changed) this.#requestStats();
+    });
   }
 
   /** Lists the directory (re-watching it if it was replaced) and applies the diff. */
@@ -199,6 +205,7 @@ export class RepoWatcher {
 
   /** Ensures a live watch on the directory identified by `st`; false if it vanished meanwhile. */
   #ensureWatching(st: Stats): boolean {
+    if (this.#stopped) return true; // stop() ran while this rescan awaited: never re-open a watch
     const key = `${st.dev}:${st.ino}`;
     if (this.#watcher && this.#dirKey === key) return true;
     if (this.#pollTimer && !this.#gone) return true; // degraded: polling instead of fs.watch
@@ -267,7 +274,12 @@ export class RepoWatcher {
 
   /** repo.stats after a change, at most once per STATS_MIN_SPACING_MS. */
   #requestStats(): void {
-    if (this.#statsDelayTimer || this.#stopped) return;
+    if (this.#stopped) return;
+    if (this.#statsInFlight) {
+      this.#statsAgain = true; // the run in flight may have listed before this change
+      return;
+    }
+    if (this.#statsDelayTimer) return;
     const wait = Math.max(0, this.#lastStatsAt + STATS_MIN_SPACING_MS - Date.now());
     this.#statsDelayTimer = setTimeout(() => {
       this.#statsDelayTimer = undefined;
@@ -277,7 +289,10 @@ export class RepoWatcher {
   }
 
   #emitStats(): Promise<void> {
-    if (this.#statsInFlight) return this.#statsInFlight;
+    if (this.#statsInFlight) {
+      this.#statsAgain = true;
+      return this.#statsInFlight;
+    }
     if (this.#stopped) return Promise.resolve();
     this.#lastStatsAt = Date.now();
     const run = (async () => {
@@ -288,6 +303,10 @@ export class RepoWatcher {
         this.#log("warn", `stats failed: ${error instanceof Error ? error.message : String(error)}`);
       } finally {
         this.#statsInFlight = undefined;
+        if (this.#statsAgain) {
+          this.#statsAgain = false;
+          this.#requestStats();
+        }
       }
     })();
     this.#statsInFlight = run;
