@@ -118,12 +118,12 @@ export function fakeEngine(repos: Repository[], plugins: PluginInfo[]): FakeEngi
   return engine;
 }
 
-class FakeStdout extends EventEmitter {
+export class FakeStdout extends EventEmitter {
   columns: number;
   rows: number;
-  readonly isTTY = true;
+  isTTY = true;
   frames: string[] = [];
-  constructor(columns: number, rows: number) {
+  constructor(columns = 80, rows = 24) {
     super();
     this.columns = columns;
     this.rows = rows;
@@ -134,8 +134,8 @@ class FakeStdout extends EventEmitter {
   };
 }
 
-class FakeStdin extends EventEmitter {
-  readonly isTTY = true;
+export class FakeStdin extends EventEmitter {
+  isTTY = true;
   #data: string | null = null;
   write(data: string): void {
     this.#data = data;

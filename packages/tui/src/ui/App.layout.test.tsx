@@ -125,6 +125,7 @@ describe("NO_COLOR", () => {
 
   it("emits colour codes normally and none under NO_COLOR (attributes like bold stay)", async () => {
     // SGR foreground colours 30-37/90-97 and 38;x
+    // eslint-disable-next-line no-control-regex
     const colour = /\u001B\[(3[0-8]|9[0-7])(;\d+)*m/;
     expect(await renderWith(false)).toMatch(colour);
     const plain = await renderWith(true);
