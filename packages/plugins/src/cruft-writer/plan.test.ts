@@ -46,13 +46,15 @@ describe("planSteps", () => {
     expect(p.notes).toEqual([]);
   });
 
-  it("full on a bare repository writes bitmaps; --max-cruft-size only from 2.43", () => {
+  it("full on a bare repository writes a pack bitmap (no multi-pack bitmap); --max-cruft-size only from 2.43", () => {
     const old = plan("full", "2.39.5", { bare: true }, { maxCruftSize: "1g" });
-    expect(old.steps[0]?.args).toEqual(["repack", "--cruft", "--cruft-expiration=2.weeks.ago", "-d", "-l", "--write-midx", "-b"]);
+    expect(old.steps[0]?.args).toEqual(["repack", "--cruft", "--cruft-expiration=2.weeks.ago", "-d", "-l", "-b"]);
     expect(old.notes.join()).toMatch(/no --max-cruft-size \(needs 2.43\): ignored/);
     const neu = plan("full", "2.43.0", { bare: true }, { maxCruftSize: "1g" });
     expect(neu.steps[0]?.args).toContain("--max-cruft-size=1g");
-    expect(plan("full", "2.39.5", { bare: true }, { writeBitmaps: false }).steps[0]?.args).not.toContain("-b");
+    const noBitmap = plan("full", "2.39.5", { bare: true }, { writeBitmaps: false }).steps[0]?.args;
+    expect(noBitmap).not.toContain("-b");
+    expect(noBitmap).toContain("--write-midx");
   });
 
   it("full on git < 2.37: repack -A --unpack-unreachable=<grace> and says so", () => {

@@ -2,7 +2,7 @@
  * Turns a decision into git commands, with the version gates. Pure: tested for every git version
  * branch without that git installed.
  *
- * - full, git >= 2.37: `repack --cruft --cruft-expiration=<grace> -d -l [--write-midx] [-b]
+ * - full, git >= 2.37: `repack --cruft --cruft-expiration=<grace> -d -l [-b | --write-midx]
  *   [--max-cruft-size=<n> on >= 2.43]`, then `prune --expire <grace>` (git gc does the same: the
  *   cruft pass leaves loose unreachable objects past the grace loose, only prune removes them).
  * - full, git < 2.37: `repack -A --unpack-unreachable=<grace> -d -l` (unreachable objects younger
@@ -95,8 +95,11 @@ export function planSteps(input: PlanInput): Plan {
       }
       break;
     case "full": {
+      // With bitmaps, a pack bitmap and no multi-pack-index: git 2.39's multi-pack bitmap fails
+      // ("could not write multi-pack bitmap") when a push lands a new ref during the repack
+      // (seen in test/long/cruft-concurrency); a pack bitmap comes from pack-objects' own walk.
       const bitmaps = o.writeBitmaps === "auto" ? input.bare : o.writeBitmaps;
-      const tail = [...(midx ? ["--write-midx"] : []), ...(bitmaps ? ["-b"] : [])];
+      const tail = bitmaps ? ["-b"] : midx ? ["--write-midx"] : [];
       if (atLeast(v, 2, 37)) {
         const maxCruft: string[] = [];
         if (o.maxCruftSize !== undefined) {
