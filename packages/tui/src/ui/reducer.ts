@@ -26,8 +26,8 @@ export type Action =
   | { type: "scroll"; delta: number }
   | { type: "prompt"; prompt: Prompt }
   | { type: "filter"; filter: string }
-  | { type: "message"; text: string; level: StatusMessage["level"] }
-  | { type: "activity"; item: Omit<ActivityItem, "id" | "at"> }
+  | { type: "message"; text: string; level: StatusMessage["level"]; at?: number }
+  | { type: "activity"; item: Omit<ActivityItem, "id"> }
   | { type: "log-printed"; epoch: number; printed: number };
 
 /** Number of rows of a pane. */
@@ -100,9 +100,9 @@ function reduceCore(state: UiState, action: Action): UiState {
     case "filter":
       return applyFilter({ ...state, prompt: undefined }, action.filter);
     case "message":
-      return { ...state, status: { text: action.text, level: action.level, at: state.now } };
+      return { ...state, status: { text: action.text, level: action.level, at: action.at ?? state.now } };
     case "activity":
-      return pushActivity(state, { ...action.item, at: state.now });
+      return pushActivity(state, action.item);
     case "log-printed":
       return compactLog(state, action.epoch, action.printed);
   }

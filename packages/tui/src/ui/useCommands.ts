@@ -34,7 +34,8 @@ export async function pluginJournal(engine: EngineApi, name: string, limit: numb
 
 export function useCommands(engine: EngineApi, getState: () => UiState, dispatch: Dispatch<Action>): Commands {
   return useMemo<Commands>(() => {
-    const message = (text: string, level: "info" | "warn" | "error" = "info"): void => dispatch({ type: "message", text, level });
+    const message = (text: string, level: "info" | "warn" | "error" = "info"): void =>
+      dispatch({ type: "message", text, level, at: Date.now() });
 
     const loadDetail = async (target: DetailTarget): Promise<void> => {
       try {
@@ -71,14 +72,14 @@ export function useCommands(engine: EngineApi, getState: () => UiState, dispatch
         off();
         const text = `${title} failed: ${errorMessage(error)}`;
         message(text, "error");
-        dispatch({ type: "activity", item: { repo: repo.id, plugin: plugin.name, kind: "tui", level: "error", text, dryRun } });
+        dispatch({ type: "activity", item: { at: Date.now(), repo: repo.id, plugin: plugin.name, kind: "tui", level: "error", text, dryRun } });
         if (dryRun) dispatch({ type: "result", title, lines: [text], pending: false });
         return;
       }
       off();
       const summary = result?.summary ?? "done";
+      // the plugin's own action events tell the Activity stream what changed; the outcome goes to the status line
       message(`${title}: ${summary}`);
-      dispatch({ type: "activity", item: { repo: repo.id, plugin: plugin.name, kind: "tui", level: undefined, text: `${dryRun ? "dry run" : "ran"}: ${summary}`, dryRun } });
       if (dryRun) dispatch({ type: "result", title, lines: resultLines(result, seen), pending: false });
     };
 
