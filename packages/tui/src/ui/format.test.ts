@@ -16,6 +16,7 @@ describe("format", () => {
     expect(ago(0, 185_000)).toBe("3m ago");
     expect(until(undefined, 0)).toBe("-");
     expect(until(0, 10)).toBe("due");
+    expect(until(500, 0)).toBe("in 1s");
     expect(until(42_000, 0)).toBe("in 42s");
   });
 

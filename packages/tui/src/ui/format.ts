@@ -48,8 +48,9 @@ export function until(at: number | undefined, now: number): string {
   if (at === undefined) return "-";
   const ms = at - now;
   if (ms <= 0) return "due";
-  const m = /^(\d+[smhd])/.exec(duration(ms));
-  return `in ${m ? m[1] : duration(ms)}`;
+  const text = duration(Math.ceil(ms / 1000) * 1000);
+  const m = /^(\d+[smhd])/.exec(text);
+  return `in ${m ? m[1] : text}`;
 }
 
 /** Wall-clock `HH:MM:SS` in local time. */

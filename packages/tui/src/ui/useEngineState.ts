@@ -9,6 +9,8 @@ import { useEffect } from "react";
 import { EventQueue } from "./eventQueue.js";
 import { StatusRefresher } from "./statusRefresher.js";
 import { useStore, type Store } from "./useStore.js";
+import { initialState, type UiState } from "./model.js";
+import { reducer, type Action } from "./reducer.js";
 
 export interface EngineStateOptions {
   /** Minimum time between two event batches (ms). Default 100 (≤ 10 frames/s from events). */
@@ -25,7 +27,13 @@ export interface EngineStateOptions {
 const REFRESH_ON = new Set<AnyEvent["type"]>(["pack.added", "pack.removed", "tmp.seen", "tmp.gone", "git.finished", "action"]);
 
 export function useEngineState(engine: EngineApi, options: EngineStateOptions = {}): Store {
-  const store = useStore();
+  // the first frame already shows the engine's repositories, plugins and runs
+  const store = useStore(() =>
+    [
+      { type: "repos", repos: engine.repos() },
+      { type: "snapshot", now: Date.now(), plugins: engine.plugins(), runs: engine.liveRuns() },
+    ].reduce<UiState>((s, a) => reducer(s, a as Action), initialState(Date.now())),
+  );
   const { dispatch } = store;
   const { flushMs, statusIntervalMs = 5000, tickMs = 1000, onBatch } = options;
 

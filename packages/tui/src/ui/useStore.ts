@@ -12,10 +12,10 @@ export interface Store {
   getState: () => UiState;
 }
 
-/** The reducer as a synchronous store rendered through React state. */
-export function useStore(): Store {
+/** The reducer as a synchronous store rendered through React state; `init` builds the first state. */
+export function useStore(init: () => UiState = () => initialState(Date.now())): Store {
   const ref = useRef<UiState | undefined>(undefined);
-  if (ref.current === undefined) ref.current = initialState(Date.now());
+  if (ref.current === undefined) ref.current = init();
   const [state, setState] = useState<UiState>(ref.current);
   const dispatch = useCallback((action: Action) => {
     const current = ref.current as UiState;
