@@ -5,7 +5,7 @@
 // objects) and older (expired by both). Then geometric vs full on 100 small packs.
 // Targets: full repack <= 1.1x gc's time, equal or smaller size.
 import { spawn, execFileSync } from "node:child_process";
-import { cpSync, readdirSync, readFileSync, statSync, utimesSync } from "node:fs";
+import { cpSync, readdirSync, statSync, utimesSync } from "node:fs";
 import { once } from "node:events";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
