@@ -35,7 +35,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     println(io.stdout, `gitmaint ${version()}`);
     return 0;
   }
-  // @gitmaint/core (zod, execa, chokidar, ...) is loaded only past this point: --help and
+  // @gitmaint/core (zod, execa, cosmiconfig, ...) is loaded only past this point: --help and
   // --version stay fast.
   const { UsageError, didYouMean } = await import("@gitmaint/core");
   try {
