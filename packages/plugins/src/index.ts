@@ -13,3 +13,4 @@ export type {
   SnapshotterStats,
   TrackResult,
 } from "./snapshot-throttle/index.js";
+export { default as aggregateDuringRepack } from "./aggregate-during-repack/index.js";

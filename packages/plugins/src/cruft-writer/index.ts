@@ -61,7 +61,8 @@ export default definePlugin({
     });
 
     return {
-      run: (repo, opts) => runRepack(ctx, repo, { mode: modeOf(opts.args), dryRun: opts.dryRun, signal: opts.signal, trigger: opts.trigger }),
+      run: (repo, opts) =>
+        runRepack(ctx, repo, { mode: modeOf(opts.args), dryRun: opts.dryRun, signal: opts.signal, trigger: opts.trigger, aggregate: opts.args["aggregate"] !== false }),
       async status(repo) {
         const [done, tried, { decision }] = await Promise.all([
           ctx.state.get<number>(repo.id, LAST_FULL),

@@ -18,6 +18,8 @@ export interface RepackRequest {
   dryRun: boolean;
   signal: AbortSignal;
   trigger: string;
+  /** Before a full repack, run aggregate-during-repack's cheap pass when it is loaded (default true). */
+  aggregate?: boolean;
 }
 
 /** ctx.state keys (per repository). */
@@ -94,6 +96,7 @@ export async function runRepack(ctx: Ctx, repo: Repository, req: RepackRequest):
     const previous = await cleanupPreviousRun(ctx, repo);
     if (previous.stillRunning) return skip(previous.stillRunning);
 
+    if (first.decision.action === "full" && req.aggregate !== false) await aggregatePass(ctx, repo);
     // Decide again under the lock (the repository may have changed while we waited), counting exactly.
     const { shape: before, decision, plan } = await assess(ctx, repo, req.mode, EXACT);
     const data = { ...dataOf(decision, plan, before, false), cleanedLeftovers: previous.cleaned };
@@ -134,4 +137,18 @@ async function busyProcesses(ctx: Ctx, repo: Repository): Promise<string | undef
     .map((p) => `pid ${p.pid} (${p.argv.join(" ").slice(0, 80)}${p.match === "possible" ? ", possibly this repository" : ""})`)
     .join(", ");
   return `another git ${busy[0]?.role} is working on this repository: ${list}; will retry later`;
+}
+
+/**
+ * `repack --full --aggregate` (on by default): one cheap aggregation pass before the thorough repack
+ * so it starts from fewer packs. Skipped quietly when aggregate-during-repack is not loaded; its
+ * failure never stops the repack.
+ */
+async function aggregatePass(ctx: Ctx, repo: Repository): Promise<void> {
+  try {
+    const r = await ctx.runPlugin("aggregate-during-repack", repo, { args: { mode: "pass" } });
+    if (r) ctx.logger.info(`${repo.name}: before the full repack: ${r.summary}`);
+  } catch (error) {
+    ctx.logger.debug(`${repo.name}: no aggregation pass before the full repack: ${errorMessage(error)}`);
+  }
 }

@@ -9,6 +9,7 @@ Commands:
   status     per repository: packs, loose objects, tmp files, locks, git processes
   reap       reclaim leaked temporary files and stale locks (tmp-pack-reaper)
   repack     decide on and run maintenance with cruft packs (cruft-writer)
+  aggregate  one cheap pass rolling loose objects and small packs into one pack (aggregate-during-repack)
   snapshot   take a safe, throttled work-tree snapshot into a side git dir
   plugins    list plugins with their state and source
 
@@ -45,6 +46,12 @@ repo, packs, packBytes, looseObjects, tmpFiles, tmpBytes, cruftPacks, keptPacks,
 
 Lists the built-in plugins and those named in config (extraPlugins) with state, source and description.
 `,
+  aggregate: `Usage: gitmaint aggregate [--repo PATH ...] [--dry-run] [--json]
+
+One cheap pass of aggregate-during-repack: all loose objects into one pack, then settled small packs
+(no .keep/.mtimes/.bitmap/.promisor, not in the multi-pack-index) rolled into one, without delta
+search. Refuses while a repack/gc/maintenance runs (the daemon aggregates during it instead).
+`,
   reap: `Usage: gitmaint reap [--repo PATH ...] [--dry-run] [--min-age DURATION] [--json]
 
 Removes leaked temporary files (tmp_pack_*, tmp_obj_*, quarantine dirs ...), stale transfer .keep
@@ -60,10 +67,11 @@ Runs cruft-writer: --auto (default) decides from packs, loose objects and the la
 prints the decision with its reason; --full forces a full repack with cruft packs; --geometric a
 geometric repack. --dry-run only prints the decision.
 `,
-  snapshot: `Usage: gitmaint snapshot --git-dir DIR --work-tree DIR [--timeout 30s] [--json]
+  snapshot: `Usage: gitmaint snapshot --git-dir DIR --work-tree DIR [--timeout 30s] [--exclude PATTERN ...] [--json]
 
 Takes a snapshot of a work tree into a side git dir (add + write-tree) with a timeout that kills the
-process tree, and prints the tree id.
+process tree, and prints the tree id ({"tree": "<oid>", "fresh": true} with --json). Exit 1 with a
+one-line reason on failure or timeout, 2 on bad arguments.
 `,
   tui: `Usage: gitmaint tui [--repo PATH ...] [--config FILE] [--log-file FILE]
 

@@ -15,8 +15,10 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   status: async () => (await import("../commands/status.js")).statusCommand,
   plugins: async () => (await import("../commands/plugins.js")).pluginsCommand,
   reap: async () => (await import("../commands/reap.js")).reapCommand,
+  aggregate: async () => (await import("../commands/aggregate.js")).aggregateCommand,
   repack: async () => (await import("../commands/repack.js")).repackCommand,
   tui: async () => (await import("../commands/tui.js")).tuiCommand,
+  snapshot: async () => (await import("../commands/snapshot.js")).snapshotCommand,
 };
 
 export function version(): string {

@@ -1,0 +1,223 @@
+/**
+ * One aggregation cycle (DESIGN.md §4, issue "aggregate-during-repack"):
+ * (a) loose objects (since the repack started, or all for a standalone pass) → one pack from an
+ *     explicit oid list, then `git prune-packed` (which deletes only loose objects now in a pack);
+ * (b) unprotected, complete, settled, small packs (and our own earlier outputs) → one pack with
+ *     `pack-objects --stdin-packs --window=0`; journal; re-check the guard (ProcessTable) and each
+ *     input's sidecars right before deleting; delete each input `.pack` first, `.idx` last.
+ * Outputs carry a marker `.keep` while they are written and installed; it is removed at the end.
+ */
+import { rm, stat, unlink } from "node:fs/promises";
+import { join, relative } from "node:path";
+import { errorMessage, type PluginContext, type Repository } from "@gitmaint/core";
+import type { PackDirWatch } from "./dir-watch.js";
+import { writeAndInstall, type WrittenPack } from "./install.js";
+import { listLoose } from "./loose.js";
+import { removeMarker, type Owner } from "./markers.js";
+import type { AggregateOptions } from "./options.js";
+import { listPackDir, midxPacks, PROTECTING_SIDECARS, type PackInfo } from "./pack-dir.js";
+import { selectInputs, type ProtectedSet, type Skipped } from "./protect.js";
+
+export type CycleCtx = Pick<PluginContext<AggregateOptions>, "git" | "options" | "record" | "state" | "logger" | "name">;
+
+/** ctx.state key: the deletion in flight (finished by the next run after a kill). */
+export const IN_FLIGHT = "deletionInFlight";
+
+export interface InFlightDeletion {
+  owner: Owner;
+  output: string;
+  inputs: string[];
+}
+
+export interface CycleEnv {
+  repo: Repository;
+  owner: Owner;
+  watch: PackDirWatch | undefined;
+  protectedSet: ProtectedSet | undefined;
+  /** Our outputs in this session/pass (inputs regardless of settle time); updated by the cycle. */
+  ours: Set<string>;
+  /** Only loose objects written at or after this time (ms); all when undefined. */
+  looseSince: number | undefined;
+  /** A reason not to start, or not to delete, right now (re-checked right before deleting). */
+  guard: () => Promise<string | undefined>;
+  dryRun: boolean;
+  signal: AbortSignal;
+  /** For the journal: "during repack pid 123 (git repack --cruft ...)" or "standalone pass". */
+  context: string;
+  details?: Record<string, unknown>;
+}
+
+export interface CycleResult {
+  looseObjects: number;
+  loosePack: string | undefined;
+  inputs: string[];
+  output: string | undefined;
+  deleted: string[];
+  /** Inputs not deleted, with the reason (re-check failed, sidecar appeared...). */
+  kept: Skipped[];
+  skipped: Skipped[];
+  bytesIn: number;
+  bytesWritten: number;
+  durationMs: number;
+  /** Set when the cycle did not run (or stopped before deleting) and why. */
+  stopped?: string;
+}
+
+function emptyResult(): CycleResult {
+  return { looseObjects: 0, loosePack: undefined, inputs: [], output: undefined, deleted: [], kept: [], skipped: [], bytesIn: 0, bytesWritten: 0, durationMs: 0 };
+}
+
+export async function runCycle(ctx: CycleCtx, env: CycleEnv): Promise<CycleResult> {
+  const started = Date.now();
+  const res = emptyResult();
+  const o = ctx.options;
+  const { repo } = env;
+  const rel = (p: string) => relative(repo.commonDir, p);
+  const done = () => ((res.durationMs = Date.now() - started), res);
+
+  const before = await env.guard();
+  if (before) return (res.stopped = before), done();
+
+  // (a) loose objects
+  const loose = await listLoose(repo.objectsDir, { limit: o.maxLooseObjects, ...(env.looseSince === undefined ? {} : { since: env.looseSince }) });
+  res.looseObjects = loose.oids.length;
+  if (loose.oids.length > 0 && !env.dryRun) {
+    const written = await write(ctx, env, [], loose.oids.join("\n") + "\n");
+    if (written?.installed) {
+      res.loosePack = written.hash;
+      res.bytesWritten += written.bytes;
+      env.ours.add(written.hash);
+      await ctx.record({
+        repo: repo.id,
+        op: "pack-written",
+        path: rel(join(repo.packDir, `pack-${written.hash}.pack`)),
+        bytes: written.bytes,
+        reason: `aggregate-during-repack: ${loose.oids.length} loose objects packed without delta search (${env.context})`,
+        details: { hash: written.hash, looseObjects: loose.oids.length, noDelta: true },
+      });
+      await ctx.git.run(["prune-packed", "-q"], { repo, timeoutMs: o.timeoutMs, signal: env.signal });
+      await removeMarker(repo.packDir, written.hash, env.owner);
+    }
+  }
+
+  // (b) packs
+  const listing = await listPackDir(repo.packDir);
+  env.protectedSet?.refresh(listing, env.watch);
+  for (const ours of [...env.ours]) if (!listing.packs.has(ours)) env.ours.delete(ours);
+  const { inputs, skipped } = selectInputs({
+    listing,
+    protectedSet: env.protectedSet,
+    watch: env.watch,
+    ours: env.ours,
+    now: Date.now(),
+    minPackAgeMs: o.minPackAgeMs,
+    maxInputPackObjects: o.maxInputPackObjects,
+  });
+  res.skipped = skipped;
+  if (inputs.length < o.minInputPacks) return done();
+  res.inputs = inputs.map((p) => p.hash);
+  res.bytesIn = inputs.reduce((n, p) => n + p.packBytes, 0);
+  if (env.dryRun) return done();
+
+  const again = await env.guard();
+  if (again) return (res.stopped = again), done();
+  const written = await write(ctx, env, ["--stdin-packs"], inputs.map((p) => `${p.name}.pack`).join("\n") + "\n");
+  if (!written) return (res.stopped = "pack-objects wrote nothing"), done();
+  res.output = written.hash;
+  res.bytesWritten += written.bytes;
+  env.ours.add(written.hash);
+  try {
+    const victims = inputs.filter((p) => p.hash !== written.hash);
+    await journalCycle(ctx, env, written, victims, res);
+    await deleteInputs(ctx, env, written.hash, victims, res);
+  } finally {
+    await removeMarker(repo.packDir, written.hash, env.owner);
+  }
+  return done();
+}
+
+async function write(ctx: CycleCtx, env: CycleEnv, args: string[], input: string): Promise<WrittenPack | undefined> {
+  return writeAndInstall({ git: ctx.git, repo: env.repo, owner: env.owner, args, input, timeoutMs: ctx.options.timeoutMs, signal: env.signal });
+}
+
+async function journalCycle(ctx: CycleCtx, env: CycleEnv, out: WrittenPack, victims: PackInfo[], res: CycleResult): Promise<void> {
+  const { repo } = env;
+  await ctx.record({
+    repo: repo.id,
+    op: "aggregate",
+    path: relative(repo.commonDir, join(repo.packDir, `pack-${out.hash}.pack`)),
+    bytes: out.bytes,
+    reason: `aggregate-during-repack: rolled ${victims.length} packs into pack-${out.hash} without delta search (${env.context})`,
+    details: {
+      ...env.details,
+      output: out.hash,
+      inputs: victims.map((p) => p.hash),
+      inputObjects: victims.reduce((n, p) => n + p.objects, 0),
+      bytesIn: res.bytesIn,
+      looseObjects: res.looseObjects,
+      loosePack: res.loosePack,
+      protected: env.protectedSet?.size,
+      noDelta: true,
+    },
+  });
+  for (const p of victims) {
+    await ctx.record({
+      repo: repo.id,
+      op: "delete",
+      path: relative(repo.commonDir, join(repo.packDir, `${p.name}.pack`)),
+      bytes: p.packBytes,
+      reason: `rolled up into pack-${out.hash} (aggregate-during-repack, ${env.context})`,
+      details: { hash: p.hash, files: [...p.exts].map((e) => `${p.name}.${e}`), objects: p.objects },
+    });
+  }
+}
+
+async function deleteInputs(ctx: CycleCtx, env: CycleEnv, output: string, victims: PackInfo[], res: CycleResult): Promise<void> {
+  const { repo } = env;
+  const keepAll = async (why: string) => {
+    res.stopped = why;
+    res.kept.push(...victims.map((p) => ({ hash: p.hash, why })));
+    await ctx.record({ repo: repo.id, op: "note", reason: `aggregate-during-repack: kept the ${victims.length} inputs of pack-${output}: ${why}`, details: { inputs: victims.map((p) => p.hash) } });
+  };
+  if (victims.length === 0) return;
+  // Right before deleting: the ProcessTable (guard), the multi-pack-index, each input's sidecars.
+  const why = await env.guard();
+  if (why) return keepAll(why);
+  const midx = await midxPacks(repo.packDir);
+  await ctx.state.set(repo.id, IN_FLIGHT, { owner: env.owner, output, inputs: victims.map((p) => p.hash) } satisfies InFlightDeletion);
+  for (const p of victims) {
+    const pinned = midx.has(p.hash) ? "now in the multi-pack-index" : await pinnedBy(repo.packDir, p.name);
+    if (pinned || env.protectedSet?.has(p.hash)) {
+      res.kept.push({ hash: p.hash, why: pinned ?? "protected" });
+      continue;
+    }
+    try {
+      await removePack(repo.packDir, p.name);
+      res.deleted.push(p.hash);
+      env.ours.delete(p.hash);
+    } catch (error) {
+      res.kept.push({ hash: p.hash, why: `delete failed: ${errorMessage(error)}` });
+    }
+  }
+  await ctx.state.set(repo.id, IN_FLIGHT, undefined);
+  if (res.kept.length > 0)
+    await ctx.record({ repo: repo.id, op: "note", reason: `aggregate-during-repack: ${res.kept.length} inputs of pack-${output} kept`, details: { kept: res.kept } });
+}
+
+/** The sidecar that appeared on a pack since it was chosen, if any. */
+async function pinnedBy(packDir: string, name: string): Promise<string | undefined> {
+  for (const ext of PROTECTING_SIDECARS) {
+    const there = await stat(join(packDir, `${name}.${ext}`)).then(
+      () => true,
+      () => false,
+    );
+    if (there) return `.${ext} appeared`;
+  }
+  return undefined;
+}
+
+/** Deletes a redundant pack: `.pack` first (readers skip an `.idx` without its `.pack`), `.idx` last. */
+export async function removePack(packDir: string, name: string): Promise<void> {
+  await unlink(join(packDir, `${name}.pack`));
+  for (const ext of ["rev", "idx"]) await rm(join(packDir, `${name}.${ext}`), { force: true });
+}

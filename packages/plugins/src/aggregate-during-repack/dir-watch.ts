@@ -1,0 +1,60 @@
+/**
+ * A raw `fs.watch` (inotify) on one pack directory, kept only while an aggregation session or pass
+ * runs. It exists for DESIGN.md §6 rule (a): a repack's output lives under `.tmp-<pid>-pack-<hash>`
+ * for as little as 87 ms before it is renamed to `pack-<hash>`, which a poll (or chokidar, which
+ * stats before reporting) can miss. Every create/rename event names the file: the hash of a staging
+ * name is remembered for the life of the watch, and the first time each `pack-<hash>` is seen is
+ * recorded (the settle time of rule c). The event is handled synchronously in the callback: nothing
+ * is read from disk, so nothing is missed because the file has already gone.
+ */
+import { watch, type FSWatcher } from "node:fs";
+import { parsePackFileName } from "@gitmaint/core";
+import { parseStagingName } from "./pack-dir.js";
+
+export class PackDirWatch {
+  readonly packDir: string;
+  /** Hashes ever seen as `.tmp-<pid>-pack-<hash>.*` while watching, with the pid. */
+  readonly stagingSeen = new Map<string, number>();
+  /** First time (ms) any file of `pack-<hash>` was seen (event or listing). */
+  readonly firstSeen = new Map<string, number>();
+  /** False when fs.watch could not be set up (then rules b–d carry the safety alone). */
+  readonly ok: boolean;
+  #watcher: FSWatcher | undefined;
+  #events = 0;
+
+  constructor(packDir: string) {
+    this.packDir = packDir;
+    try {
+      this.#watcher = watch(packDir, { persistent: false }, (_type, filename) => {
+        if (filename !== null) this.note(filename.toString());
+      });
+      this.#watcher.on("error", () => this.close());
+      this.ok = true;
+    } catch {
+      this.ok = false;
+    }
+  }
+
+  /** Events seen so far (tests). */
+  get events(): number {
+    return this.#events;
+  }
+
+  /** Records one name from an event or a listing. */
+  note(name: string, at = Date.now()): void {
+    this.#events++;
+    const staging = parseStagingName(name);
+    if (staging) {
+      if (!this.stagingSeen.has(staging.hash)) this.stagingSeen.set(staging.hash, staging.pid);
+      if (!this.firstSeen.has(staging.hash)) this.firstSeen.set(staging.hash, at);
+      return;
+    }
+    const pack = parsePackFileName(name);
+    if (pack && !this.firstSeen.has(pack.hash)) this.firstSeen.set(pack.hash, at);
+  }
+
+  close(): void {
+    this.#watcher?.close();
+    this.#watcher = undefined;
+  }
+}
