@@ -4,7 +4,7 @@
  * fsmonitor, no untracked cache, no line-ending conversion), and its `info/exclude`.
  */
 import { existsSync } from "node:fs";
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { appendFile, mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { GitRunnerApi } from "@gitmaint/core";
 
@@ -30,10 +30,21 @@ export async function ensureSideRepo(git: GitRunnerApi, gitDir: string, timeoutM
   if (existsSync(join(gitDir, "HEAD"))) return false;
   await mkdir(dirname(gitDir), { recursive: true });
   await git.run(["init", "--bare", "-q", gitDir], { cwd: dirname(gitDir), timeoutMs, cleanupOnFailure: false });
-  for (const [key, value] of Object.entries(SIDE_CONFIG)) {
-    await git.run(["config", "--file", join(gitDir, "config"), key, value], { cwd: gitDir, timeoutMs, cleanupOnFailure: false });
-  }
+  await appendFile(join(gitDir, "config"), configText(SIDE_CONFIG));
   return true;
+}
+
+/** Config-file text for `key=value` pairs (`section.name` or `section.sub.name` keys). */
+export function configText(pairs: Readonly<Record<string, string>>): string {
+  let text = "";
+  for (const [key, value] of Object.entries(pairs)) {
+    const first = key.indexOf(".");
+    const last = key.lastIndexOf(".");
+    const section = key.slice(0, first);
+    const sub = first === last ? undefined : key.slice(first + 1, last);
+    text += `[${section}${sub === undefined ? "" : ` "${sub}"`}]\n\t${key.slice(last + 1)} = ${value}\n`;
+  }
+  return text;
 }
 
 const HEADER = "# written by gitmaint snapshot-throttle (the `exclude` option); edits are overwritten\n";

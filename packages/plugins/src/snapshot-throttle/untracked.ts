@@ -3,7 +3,7 @@
  * above `maxFileBytes` are never hashed into the store. One `git ls-files --others` walk plus an
  * lstat of each untracked path: on a re-snapshot the list is short, so this costs little.
  */
-import { lstat } from "node:fs/promises";
+import { lstatSync } from "node:fs";
 import { join } from "node:path";
 
 /** Paths from `git ls-files -z` output. */
@@ -18,21 +18,26 @@ export interface UntrackedSplit {
   large: { path: string; bytes: number }[];
 }
 
-/** lstat's each untracked path; vanished paths are dropped (there is nothing to add). */
+/**
+ * lstat's each untracked path; vanished paths are dropped (there is nothing to add). Synchronous
+ * lstat in slices with a yield between them: several times faster than one promise per path on a
+ * first snapshot (50,000 paths), without holding the event loop for long.
+ */
 export async function splitBySize(workTree: string, paths: readonly string[], maxFileBytes: number): Promise<UntrackedSplit> {
   const out: UntrackedSplit = { small: [], large: [] };
-  const batch = 256;
-  for (let i = 0; i < paths.length; i += batch) {
-    const slice = paths.slice(i, i + batch);
-    const stats = await Promise.all(
-      slice.map((p) => (p.endsWith("/") ? Promise.resolve(null) : lstat(join(workTree, p)).catch(() => undefined))),
-    );
-    slice.forEach((p, j) => {
-      const st = stats[j];
-      if (st === undefined) return; // vanished
-      if (st !== null && st.isFile() && st.size > maxFileBytes) out.large.push({ path: p, bytes: st.size });
+  const slice = 2_000;
+  for (let i = 0; i < paths.length; i += slice) {
+    if (i > 0) await new Promise((r) => setImmediate(r));
+    for (const p of paths.slice(i, i + slice)) {
+      if (p.endsWith("/")) {
+        out.small.push(p); // a nested repository: git decides
+        continue;
+      }
+      const st = lstatSync(join(workTree, p), { throwIfNoEntry: false });
+      if (st === undefined) continue; // vanished
+      if (st.isFile() && st.size > maxFileBytes) out.large.push({ path: p, bytes: st.size });
       else out.small.push(p);
-    });
+    }
   }
   return out;
 }
