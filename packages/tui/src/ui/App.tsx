@@ -20,7 +20,7 @@ export interface AppProps {
   onQuit: () => void;
   /** Minimum time between event batches (ms); default 100. */
   flushMs?: number;
-  /** Period of `status(repo)` refreshes (ms); default 5000. */
+  /** Period of `status(repo)` refreshes (ms); default 15000. */
   statusIntervalMs?: number;
   /** Period of the clock / plugins / runs refresh (ms); default 1000. */
   tickMs?: number;

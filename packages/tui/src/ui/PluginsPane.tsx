@@ -62,6 +62,7 @@ export function PluginsPane({ plugins, selected, focused, rows, width, now }: Pl
             key={p.name}
             text={tableRow(COLUMNS, widths, pluginCells(p, now), isSel ? ">" : " ", width)}
             selected={isSel && focused}
+            width={width}
             bold={isSel}
             color={stateColor(theme, p)}
           />

@@ -56,6 +56,7 @@ export function ProcessesPane({ procs, selected, focused, rows, width, now }: Pr
             key={p.key}
             text={tableRow(COLUMNS, widths, procCells(p, now, widths[4] ?? 24), isSel ? ">" : " ", width)}
             selected={isSel && focused}
+            width={width}
             bold={isSel}
             color={p.runId === undefined ? theme.muted : undefined}
           />

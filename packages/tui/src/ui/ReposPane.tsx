@@ -60,6 +60,7 @@ export function ReposPane({ repos, selected, focused, rows, width, now }: ReposP
             key={r.id}
             text={tableRow(COLUMNS, widths, repoCells(r, now, widths[7]), isSel ? ">" : " ", width)}
             selected={isSel && focused}
+            width={width}
             bold={isSel}
             color={h.word === "ok" || h.word === "unknown" ? undefined : healthColor(theme, h.word)}
           />

@@ -7,7 +7,7 @@
  *   event, the time from its emit to the Ink frame that first rendered it.
  */
 import { writeFileSync } from "node:fs";
-import type { AnyEvent, BusLike, RepoStats } from "@gitmaint/core";
+import type { BusLike, RepoStats } from "@gitmaint/core";
 
 const TICK_MS = 20;
 
@@ -62,20 +62,40 @@ export function startBenchEmitter(bus: BusLike, repo: string, rate: number): () 
   return () => clearInterval(timer);
 }
 
-/** Collects event→frame latencies: batches are marked when dispatched, measured at the next frame. */
+/**
+ * Collects event→frame latencies: every event is noted when the Bus delivers it (including the
+ * `git.progress` events the queue coalesces away), handed to "pending" when its batch is
+ * dispatched, and measured at the next frame Ink renders.
+ */
 export class FrameLatency {
+  #received: number[] = [];
   #pending: number[] = [];
   readonly samples: number[] = [];
   frames = 0;
 
-  /** Marks the emit times of a dispatched batch. */
-  batch(batch: readonly AnyEvent[]): void {
-    for (const item of batch) this.#pending.push(item.event.at);
+  /** Notes an event's emit time as the Bus delivers it. */
+  received(at: number): void {
+    this.#received.push(at);
   }
 
-  /** Called by Ink after each frame is rendered. */
+  /** A batch was dispatched: everything received so far is in it (or coalesced into it). */
+  batch(): void {
+    this.#pending.push(...this.#received);
+    this.#received = [];
+  }
+
+  #sameTurn = false;
+
+  /**
+   * Called by Ink after each render. Renders in one event-loop turn count as one frame (Ink's
+   * `<Static>` re-renders once more right after printing new items, writing nothing).
+   */
   frame(): void {
-    this.frames++;
+    if (!this.#sameTurn) {
+      this.frames++;
+      this.#sameTurn = true;
+      setImmediate(() => (this.#sameTurn = false));
+    }
     if (this.#pending.length === 0) return;
     const now = Date.now();
     for (const at of this.#pending) this.samples.push(now - at);

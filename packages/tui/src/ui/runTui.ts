@@ -55,6 +55,7 @@ export async function runTui(engine: EngineApi, options: RunTuiOptions = {}): Pr
   const benchRate = Number(env["GITMAINT_TUI_BENCH"] ?? "");
   const bench = Number.isFinite(benchRate) && benchRate > 0 ? new FrameLatency() : undefined;
   const firstRepo = engine.repos()[0];
+  const offBench = bench ? engine.bus.onAny((_type, event) => bench.received(event.at)) : () => {};
   const stopEmitter = bench && firstRepo ? startBenchEmitter(engine.bus, firstRepo.id, benchRate) : () => {};
 
   let quit: () => void = () => {};
@@ -66,7 +67,7 @@ export async function runTui(engine: EngineApi, options: RunTuiOptions = {}): Pr
   const app = createElement(
     ThemeContext.Provider,
     { value: themeFor(noColorRequested(env)) },
-    createElement(App, { engine, onQuit: () => quit(), onBatch: bench ? (b) => bench.batch(b) : undefined }),
+    createElement(App, { engine, onQuit: () => quit(), onBatch: bench ? () => bench.batch() : undefined }),
   );
   const instance = render(app, {
     stdout,
@@ -89,6 +90,7 @@ export async function runTui(engine: EngineApi, options: RunTuiOptions = {}): Pr
   );
   const how = await Promise.race([quitRequested.then(() => "quit" as const), crashed]);
   stopEmitter();
+  offBench();
   if (how === "crashed") code = 1;
   try {
     await engine.shutdown();

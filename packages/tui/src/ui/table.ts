@@ -2,14 +2,14 @@
 import { cell, clip, rcell } from "./format.js";
 import type { ColumnSpec } from "./layout.js";
 
-/** A row of exactly-sized cells, clipped to `width`. */
+/** A row of cells, clipped to `width`; trailing blanks are dropped (Line pads only a highlighted row). */
 export function tableRow(specs: readonly ColumnSpec[], widths: readonly number[], values: readonly string[], marker: string, width: number): string {
   const cells = specs.map((s, i) => {
     const w = widths[i] ?? 0;
     const v = values[i] ?? "";
     return s.align === "right" ? rcell(v, w) : cell(v, w);
   });
-  return clip(`${marker}${cells.join(" ")}`, width).padEnd(width);
+  return clip(`${marker}${cells.join(" ")}`, width).trimEnd();
 }
 
 /** The column-title row. */

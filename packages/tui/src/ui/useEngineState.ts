@@ -15,7 +15,7 @@ import { reducer, type Action } from "./reducer.js";
 export interface EngineStateOptions {
   /** Minimum time between two event batches (ms). Default 100 (≤ 10 frames/s from events). */
   flushMs?: number;
-  /** Period of the status refresh of every repository (ms). Default 5000. */
+  /** Period of the status refresh of every repository (ms). Default 15000. */
   statusIntervalMs?: number;
   /** Period of the clock / plugins / runs refresh (ms). Default 1000. */
   tickMs?: number;
@@ -23,8 +23,13 @@ export interface EngineStateOptions {
   onBatch?: (batch: readonly AnyEvent[]) => void;
 }
 
-/** Event types after which a repository's status is worth re-reading. */
-const REFRESH_ON = new Set<AnyEvent["type"]>(["pack.added", "pack.removed", "tmp.seen", "tmp.gone", "git.finished", "action"]);
+/**
+ * Event types after which a repository's status is worth re-reading. `status()` scans /proc and
+ * the object dir, so it is rate-limited (STATUS_MIN_GAP_MS per repository); the pane's numbers
+ * come first from the engine's own `repo.stats` events.
+ */
+const REFRESH_ON = new Set<AnyEvent["type"]>(["pack.added", "pack.removed", "tmp.seen", "tmp.gone"]);
+export const STATUS_MIN_GAP_MS = 3000;
 
 export function useEngineState(engine: EngineApi, options: EngineStateOptions = {}): Store {
   // the first frame already shows the engine's repositories, plugins and runs
@@ -35,10 +40,11 @@ export function useEngineState(engine: EngineApi, options: EngineStateOptions = 
     ].reduce<UiState>((s, a) => reducer(s, a as Action), initialState(Date.now())),
   );
   const { dispatch } = store;
-  const { flushMs, statusIntervalMs = 5000, tickMs = 1000, onBatch } = options;
+  const { flushMs, statusIntervalMs = 15_000, tickMs = 1000, onBatch } = options;
 
   useEffect(() => {
     const refresher = new StatusRefresher(engine, {
+      minGapMs: STATUS_MIN_GAP_MS,
       onStatus: (status) => dispatch({ type: "status", status }),
       onError: (repoId, error) => dispatch({ type: "message", level: "warn", text: `status of ${repoId}: ${errorMessage(error)}` }),
     });
