@@ -47,6 +47,13 @@ describe("keys drive the engine", () => {
     await frameUntil(t, (f) => f.includes("run: cruft-writer on beta: reaped 2 files"), "result message");
   });
 
+  it("keys arriving in one chunk (paste, tmux send-keys) act one by one", async () => {
+    const { engine, t } = await start();
+    await t.press("j\tjr");
+    await waitFor(() => engine.calls.runPlugin.length === 1, "runPlugin");
+    expect(engine.calls.runPlugin[0]).toMatchObject({ name: "cruft-writer", repoId: beta.id });
+  });
+
   it("d dry-runs and shows what it would do, including the dry-run actions", async () => {
     const { engine, t } = await start();
     engine.runPlugin = (name, repoId, options = {}) => {

@@ -30,22 +30,40 @@ function filterKey(input: string, key: Key, text: string, dispatch: Dispatch<Act
   }
 }
 
+const CONTROL_KEYS: Record<string, Partial<Key>> = { "\t": { tab: true }, "\r": { return: true }, "\n": { return: true }, "\u007f": { backspace: true }, "\b": { backspace: true } };
+
+/**
+ * Ink hands text that arrives in one chunk (a paste, fast typing, `tmux send-keys a b c`) to
+ * `useInput` as one string: split it back into single key presses.
+ */
+export function splitKeys(input: string, key: Key): Array<[string, Key]> {
+  if (input.length <= 1 || key.ctrl || key.meta) return [[input, key]];
+  return Array.from(input, (ch) => {
+    const control = CONTROL_KEYS[ch];
+    return control ? ["", { ...key, ...control }] : [ch, { ...key, shift: /[A-Z]/.test(ch) }];
+  });
+}
+
 export function useKeyboard({ getState, dispatch, commands, onQuit, page, active }: KeyboardOptions): void {
   useInput(
-    (input, key) => {
-      const s = getState();
-      if (key.ctrl && input === "c") return onQuit();
-      if (s.prompt?.kind === "filter") return filterKey(input, key, s.prompt.text, dispatch);
-      if (s.prompt?.kind === "confirm-kill") {
-        if (input === "y" || input === "Y") commands.confirmKill();
-        else dispatch({ type: "prompt", prompt: undefined });
-        return;
-      }
-      const command = commandFor(input, key);
-      if (command) run(command, s);
+    (chunk, chunkKey) => {
+      for (const [input, key] of splitKeys(chunk, chunkKey)) handle(input, key);
     },
     { isActive: active },
   );
+
+  function handle(input: string, key: Key): void {
+    const s = getState();
+    if (key.ctrl && input === "c") return onQuit();
+    if (s.prompt?.kind === "filter") return filterKey(input, key, s.prompt.text, dispatch);
+    if (s.prompt?.kind === "confirm-kill") {
+      if (input === "y" || input === "Y") commands.confirmKill();
+      else dispatch({ type: "prompt", prompt: undefined });
+      return;
+    }
+    const command = commandFor(input, key);
+    if (command) run(command, s);
+  }
 
   function run(command: Command, s: UiState): void {
     const inView = s.view.kind !== "dashboard";
