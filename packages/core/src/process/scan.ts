@@ -120,7 +120,7 @@ function unknownProcess(pid: number): ProcInfo {
 }
 
 /** readlink of every `/proc/<pid>/fd/*`; closed-in-between descriptors are skipped. */
-function readFds(base: string, pid: number): FdInfo[] | "denied" {
+export function readFds(base: string, pid: number): FdInfo[] | "denied" {
   let names: string[];
   try {
     names = readdirSync(`${base}/fd`);

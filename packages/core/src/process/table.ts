@@ -10,9 +10,11 @@ import { isGitProcess, parseGitArgv } from "./git-argv.js";
 import { matchGitProcess, parseEnviron, repoDirsOf, type MatchCache } from "./git-match.js";
 import { provesDead } from "./liveness.js";
 import { bootTimeMs, clockTicksPerSecond, errnoOf, isGone, parseProcStat, readProcFile } from "./procfs.js";
-import { scanProc, type ScanContext } from "./scan.js";
+import { readMappedFiles, type MappedFile } from "./maps.js";
+import { readFds, scanProc, type ScanContext } from "./scan.js";
 import { normalizeTarget, ProcSnapshotImpl } from "./snapshot.js";
 import type {
+  FdInfo,
   GitProcInfo,
   LivenessOptions,
   LivenessVerdict,
@@ -81,6 +83,19 @@ export class ProcessTable implements ProcessTableApi {
   startTicksOf(pid: number): number | undefined {
     if (!Number.isInteger(pid) || pid <= 0) return undefined;
     return this.#stat(pid)?.startTicks;
+  }
+
+  mappedFilesOf(pid: number): MappedFile[] | undefined {
+    if (!this.supported || !Number.isInteger(pid) || pid <= 0) return undefined;
+    return readMappedFiles(this.#procRoot, pid);
+  }
+
+  fdsOf(pid: number): FdInfo[] | undefined {
+    if (!this.supported || !Number.isInteger(pid) || pid <= 0) return undefined;
+    const fds = readFds(`${this.#procRoot}/${pid}`, pid);
+    if (fds === "denied") return undefined;
+    if (fds.length === 0 && !this.isAlive(pid)) return undefined;
+    return fds;
   }
 
   envOf(pid: number, name: string): string | undefined {

@@ -90,6 +90,16 @@ export interface ProcessTableApi {
   startTicksOf(pid: number): number | undefined;
   /** Live git processes working on the repository (conservative: includes "possible" matches). */
   gitProcessesFor(repo: Repository, snapshot?: ProcSnapshot): Promise<GitProcInfo[]>;
+  /**
+   * The open descriptors of one process, read now (no full scan); undefined when the process is
+   * gone or cannot be inspected.
+   */
+  fdsOf(pid: number): FdInfo[] | undefined;
+  /**
+   * Files the process has memory-mapped (git mmaps packs and may close their descriptors), with
+   * `deleted` for files removed while mapped; undefined when the process is gone or unreadable.
+   */
+  mappedFilesOf(pid: number): Array<{ path: string; deleted: boolean; bytes: number }> | undefined;
   /** Processes' environment variable (e.g. GIT_DIR); undefined when unreadable. */
   envOf(pid: number, name: string): string | undefined;
   /**

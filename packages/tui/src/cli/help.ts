@@ -11,6 +11,7 @@ Commands:
   repack     decide on and run maintenance with cruft packs (cruft-writer)
   aggregate  one cheap pass rolling loose objects and small packs into one pack (aggregate-during-repack)
   snapshot   take a safe, throttled work-tree snapshot into a side git dir
+  fds        descriptor use of gitmaint and its children; deleted packs held open (fd-leak-guard)
   plugins    list plugins with their state and source
 
 Global options:
@@ -72,6 +73,12 @@ geometric repack. --dry-run only prints the decision.
 Takes a snapshot of a work tree into a side git dir (add + write-tree) with a timeout that kills the
 process tree, and prints the tree id ({"tree": "<oid>", "fresh": true} with --json). Exit 1 with a
 one-line reason on failure or timeout, 2 on bad arguments.
+`,
+  fds: `Usage: gitmaint fds [--repo PATH ...] [--json]
+
+Samples the descriptor counts of gitmaint, its git children and the processes configured under
+plugins.fd-leak-guard.watch, and lists processes holding deleted files of the repository open (disk
+that df counts but no directory shows). Reports only: it closes and kills nothing.
 `,
   tui: `Usage: gitmaint tui [--repo PATH ...] [--config FILE] [--log-file FILE]
 

@@ -18,6 +18,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   aggregate: async () => (await import("../commands/aggregate.js")).aggregateCommand,
   repack: async () => (await import("../commands/repack.js")).repackCommand,
   tui: async () => (await import("../commands/tui.js")).tuiCommand,
+  fds: async () => (await import("../commands/fds.js")).fdsCommand,
   snapshot: async () => (await import("../commands/snapshot.js")).snapshotCommand,
 };
 
