@@ -1,3 +1,4 @@
+import { wrapLine } from "./format.js";
 import { ScrollView } from "./ScrollView.js";
 
 export interface ResultViewProps {
@@ -14,7 +15,7 @@ export function ResultView({ title, lines, pending, scroll, height, width }: Res
   return (
     <ScrollView
       title={`${title}${pending ? " (running)" : ""} (esc to close)`}
-      lines={lines.map((text) => ({ text }))}
+      lines={lines.flatMap((line) => wrapLine(line, width)).map((text) => ({ text }))}
       scroll={scroll}
       height={height}
       width={width}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ago, bytes, cell, clip, duration, progressBar, rcell, sanitize, shortArgv, sparkline, until } from "./format.js";
+import { wrapLine, ago, bytes, cell, clip, duration, progressBar, rcell, sanitize, shortArgv, sparkline, until } from "./format.js";
 
 describe("format", () => {
   it("sizes and durations are compact", () => {
@@ -37,6 +37,14 @@ describe("format", () => {
     expect(progressBar(50, 8)).toBe("████░░░░");
     expect(progressBar(undefined, 3)).toBe("···");
     expect(progressBar(250, 4)).toBe("████");
+  });
+
+  it("wrapLine wraps at words, keeps the indent, and never exceeds the width", () => {
+    expect(wrapLine("short", 10)).toEqual(["short"]);
+    expect(wrapLine("  alpha beta gamma delta", 12)).toEqual(["  alpha beta", "  gamma", "  delta"]);
+    const long = wrapLine("x".repeat(25), 10);
+    expect(long).toEqual(["x".repeat(10), "x".repeat(10), "x".repeat(5)]);
+    for (const l of wrapLine("word ".repeat(50), 17)) expect(l.length).toBeLessThanOrEqual(17);
   });
 
   it("shortArgv drops git and leading -c pairs", () => {

@@ -135,3 +135,20 @@ export function count(n: number, approx = false): string {
   if (n >= 100_000) return `${prefix}${Math.round(n / 1000)}k`;
   return `${prefix}${n}`;
 }
+
+/** Word-wraps one line to `width` columns; continuation lines keep the line's leading indent. */
+export function wrapLine(text: string, width: number): string[] {
+  const t = sanitize(text);
+  if (t.length <= width || width < 8) return [t.slice(0, Math.max(width, 1))];
+  const indent = " ".repeat(Math.min(/^ */.exec(t)?.[0].length ?? 0, Math.floor(width / 2)));
+  const out: string[] = [];
+  let rest = t;
+  while (rest.length > width) {
+    let cut = rest.lastIndexOf(" ", width);
+    if (cut <= indent.length) cut = width;
+    out.push(rest.slice(0, cut).trimEnd());
+    rest = indent + rest.slice(cut).trimStart();
+  }
+  out.push(rest);
+  return out;
+}
