@@ -186,29 +186,29 @@ export class Engine implements EngineApi {
     this.#host.resume(name);
   }
 
+  /**
+   * One repository's status. The tmp places (the 256 fan-out dirs included) are read once: the
+   * scan serves the stats and the result, and is shared (`shareMs`) with plugins' status hooks
+   * that ask for it; the plugins' hooks run concurrently.
+   */
   async status(repoId: string): Promise<RepoStatus> {
     const repo = this.repo(repoId);
-    const [stats, scan, locks, snapshot] = await Promise.all([
-      collectStats(repo),
-      scanTemporaries(repo),
+    const scanned = scanTemporaries(repo, { shareMs: 0 });
+    const [scan, stats, locks, snapshot] = await Promise.all([
+      scanned,
+      scanned.then((temporaries) => collectStats(repo, { temporaries })),
       this.locks.list(repo),
       this.processes.scan({ fds: false }),
     ]);
     const gitProcesses = await this.processes.gitProcessesFor(repo, snapshot);
+    const names = this.#host.list().map((info) => info.name);
+    const results = await Promise.all(names.map((name) => this.#host.status(name, repo)));
     const plugins: Record<string, PluginStatus> = {};
-    for (const info of this.#host.list()) {
-      const s = await this.#host.status(info.name, repo);
-      if (s) plugins[info.name] = s;
-    }
-    const tmpBytes = scan.entries.reduce((n, e) => n + e.bytes, 0);
-    return {
-      repo,
-      stats: { ...stats, tmpFiles: scan.entries.length, tmpBytes },
-      tmpFiles: scan.entries,
-      locks,
-      gitProcesses,
-      plugins,
-    };
+    names.forEach((name, i) => {
+      const s = results[i];
+      if (s) plugins[name] = s;
+    });
+    return { repo, stats, tmpFiles: scan.entries, locks, gitProcesses, plugins };
   }
 
   liveRuns(): LiveRun[] {

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { bootTimeMs, parseAuxvClockTicks, parseBtime, parseProcStat, PF_KTHREAD, splitNul } from "./procfs.js";
 
@@ -21,6 +21,27 @@ describe("parseProcStat", () => {
     expect(own?.ppid).toBe(process.ppid);
     expect(own?.state).toBe("R");
     expect(own?.startTicks).toBeGreaterThan(0);
+  });
+
+  it("agrees with a plain split of every real stat line on this machine", () => {
+    const reference = (line: string) => {
+      const close = line.lastIndexOf(")");
+      const rest = line.slice(close + 1).trim().split(/\s+/);
+      return { state: rest[0], ppid: Number(rest[1]), flags: Number(rest[6]), startTicks: Number(rest[19]) };
+    };
+    let compared = 0;
+    for (const name of readdirSync("/proc")) {
+      if (!/^\d+$/.test(name)) continue;
+      let line: string;
+      try {
+        line = readFileSync(`/proc/${name}/stat`, "utf8");
+      } catch {
+        continue; // exited meanwhile
+      }
+      expect(parseProcStat(line)).toMatchObject({ pid: Number(name), ...reference(line) });
+      compared++;
+    }
+    expect(compared).toBeGreaterThan(1);
   });
 
   it("rejects malformed lines", () => {

@@ -33,6 +33,16 @@ export async function readDirSafe(dir: string, problems: ScanProblem[]): Promise
   }
 }
 
+/** readdir of names only (no Dirent objects); a missing dir is `undefined`, any other failure a problem. */
+export async function readNamesSafe(dir: string, problems: ScanProblem[]): Promise<string[] | undefined> {
+  try {
+    return await readdir(dir);
+  } catch (error) {
+    if (!ABSENT.has(errorCode(error) ?? "")) problems.push(problem(dir, error));
+    return undefined;
+  }
+}
+
 /** Whether a directory entry is a real directory (lstat when the filesystem gave no type). */
 export async function direntIsDirectory(dir: string, d: Dirent): Promise<boolean> {
   if (d.isDirectory()) return true;

@@ -9,6 +9,7 @@ import { lstat, readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { parsePackFileName } from "./pack-files.js";
 import { relTo, scanTemporaries, type ScanPlace } from "./tmp-scan.js";
+import type { TmpScan } from "./tmpfiles-types.js";
 import type { RepoStats } from "./types.js";
 import type { Repository } from "./types.js";
 
@@ -16,6 +17,11 @@ export interface StatsOptions {
   /** Count loose objects in all 256 fan-out dirs and scan every tmp place (slower). */
   exactLoose?: boolean;
   signal?: AbortSignal;
+  /**
+   * A scan of every tmp place (`scanTemporaries` with all places) the caller already has: used
+   * instead of scanning again, so tmp files, bytes and locks then cover all of it.
+   */
+  temporaries?: TmpScan;
 }
 
 /** The fan-out dir `git gc --auto` samples. */
@@ -26,15 +32,16 @@ const CHEAP_PLACES: readonly ScanPlace[] = ["pack", "gitdir"];
 /** Collects RepoStats. Never throws for a missing or vanished repository (all zeros). */
 export async function collectStats(repo: Repository, options: StatsOptions = {}): Promise<RepoStats> {
   const exact = options.exactLoose === true;
+  const given = options.temporaries;
   const [packs, loose, tmp] = await Promise.all([
     packStats(repo.packDir),
     looseStats(repo.objectsDir, exact),
-    scanTemporaries(repo, { signal: options.signal, ...(exact ? {} : { places: CHEAP_PLACES }) }),
+    given ?? scanTemporaries(repo, { signal: options.signal, ...(exact ? {} : { places: CHEAP_PLACES }) }),
   ]);
   let tmpFiles = tmp.entries.length;
   let tmpBytes = tmp.entries.reduce((n, e) => n + e.bytes, 0);
   const locks = tmp.entries.filter((e) => e.kind === "lock" || e.kind === "ref-lock").map((e) => e.rel);
-  if (!exact) {
+  if (!exact && !given) {
     // objects/maintenance.lock matters (git skips all maintenance while it exists): one lstat.
     const path = join(repo.objectsDir, "maintenance.lock");
     const st = await lstat(path).catch(() => undefined);

@@ -6,7 +6,16 @@
  */
 import type { Dirent } from "node:fs";
 import { join, relative, sep } from "node:path";
-import { changeMs, direntIsDirectory, lstatSafe, measureTree, readDirSafe, readSmallNoFollow, throwIfAborted } from "./fs-walk.js";
+import {
+  changeMs,
+  direntIsDirectory,
+  lstatSafe,
+  measureTree,
+  readDirSafe,
+  readNamesSafe,
+  readSmallNoFollow,
+  throwIfAborted,
+} from "./fs-walk.js";
 import { classifyTmpPath, parseGcPid, parseKeepContent, stagingPid, type TmpFacts } from "./tmp-classify.js";
 import type { ScanProblem, TmpEntry, TmpKind, TmpScan } from "./tmpfiles-types.js";
 import type { Repository } from "./types.js";
@@ -22,6 +31,15 @@ export interface ScanOptions {
   signal?: AbortSignal;
   /** Restrict the scan to these places (default: all). Quarantine dirs live in "objects". */
   places?: readonly ScanPlace[];
+  /**
+   * Share scans between the readers of one report (e.g. `Engine.status` and the plugins' status
+   * hooks), so the 256 fan-out dirs are read once. With `shareMs` set, the result is published
+   * for other sharing callers; with `shareMs > 0` a published scan of the same repository, places
+   * and `since` is returned instead of scanning when it is still running or finished at most
+   * `shareMs` ago. `0` always scans (and publishes). Only for read-only reports: never for a pass
+   * that deletes. Callers without `shareMs` never see or publish a shared scan.
+   */
+  shareMs?: number;
 }
 
 interface Ctx {
@@ -31,8 +49,43 @@ interface Ctx {
   signal: AbortSignal | undefined;
 }
 
+/** Published scans (see `ScanOptions.shareMs`): finished ones are pruned after SHARE_MAX_MS. */
+const shared = new Map<string, { scan: Promise<TmpScan>; doneAt: number | undefined }>();
+const SHARE_MAX_MS = 60_000;
+
 /** Scans a repository for temporary files, quarantine dirs, locks and orphaned pack indexes. */
 export async function scanTemporaries(repo: Repository, options: ScanOptions = {}): Promise<TmpScan> {
+  const share = options.shareMs;
+  if (share === undefined) return scanOnce(repo, options);
+  throwIfAborted(options.signal);
+  const now = Date.now();
+  for (const [k, v] of shared) if (v.doneAt !== undefined && now - v.doneAt > SHARE_MAX_MS) shared.delete(k);
+  const key = `${repo.id}\0${[...new Set(options.places ?? ALL_PLACES)].sort().join(",")}\0${options.since ?? ""}`;
+  const hit = shared.get(key);
+  if (hit && share > 0 && (hit.doneAt === undefined || now - hit.doneAt <= share)) {
+    try {
+      return copyScan(await hit.scan);
+    } catch {
+      // the publisher's scan failed or was aborted by its own signal: scan for ourselves
+    }
+  }
+  const own = { scan: scanOnce(repo, options), doneAt: undefined as number | undefined };
+  shared.set(key, own);
+  try {
+    const result = await own.scan;
+    own.doneAt = Date.now();
+    return copyScan(result);
+  } catch (error) {
+    if (shared.get(key) === own) shared.delete(key);
+    throw error;
+  }
+}
+
+function copyScan(scan: TmpScan): TmpScan {
+  return { entries: [...scan.entries], problems: [...scan.problems] };
+}
+
+async function scanOnce(repo: Repository, options: ScanOptions): Promise<TmpScan> {
   const ctx: Ctx = { repo, entries: [], problems: [], signal: options.signal };
   const places = new Set(options.places ?? ALL_PLACES);
   const steps: Array<[ScanPlace, (c: Ctx) => Promise<void>]> = [
@@ -52,6 +105,16 @@ export async function scanTemporaries(repo: Repository, options: ScanOptions = {
   const since = options.since;
   const entries = since === undefined ? ctx.entries : ctx.entries.filter((e) => e.newestChangeMs >= since);
   return { entries, problems: ctx.problems };
+}
+
+/** Classifies and records an entry known only by name (lstat decides whether it is a directory). */
+async function considerName(ctx: Ctx, dir: string, name: string): Promise<void> {
+  const path = join(dir, name);
+  const st = await lstatSafe(path, ctx.problems);
+  if (!st) return;
+  const kind = classifyTmpPath(ctx.repo, path, st.isDirectory());
+  if (!kind) return;
+  await record(ctx, path, kind);
 }
 
 /** Classifies and records one directory entry (lstat, sizes, owner pid). */
@@ -118,6 +181,10 @@ async function scanPackDir(ctx: Ctx): Promise<void> {
   }
 }
 
+/**
+ * The 256 fan-out dirs hold the loose objects (tens of thousands of names): read names only and
+ * lstat just the `tmp_*` ones, never a Dirent or a stat per loose object.
+ */
 async function scanFanout(ctx: Ctx): Promise<void> {
   const dirs = Array.from({ length: 256 }, (_, i) => join(ctx.repo.objectsDir, i.toString(16).padStart(2, "0")));
   const BATCH = 32;
@@ -125,8 +192,8 @@ async function scanFanout(ctx: Ctx): Promise<void> {
     throwIfAborted(ctx.signal);
     await Promise.all(
       dirs.slice(i, i + BATCH).map(async (dir) => {
-        const dirents = await readDirSafe(dir, ctx.problems);
-        for (const d of dirents ?? []) if (d.name.startsWith("tmp_")) await consider(ctx, dir, d);
+        const names = await readNamesSafe(dir, ctx.problems);
+        for (const name of names ?? []) if (name.startsWith("tmp_")) await considerName(ctx, dir, name);
       }),
     );
   }

@@ -129,7 +129,11 @@ export class Reaper {
 
   /** Why each temporary is kept (a fresh dry evaluation) and what the last pass did. */
   async status(repo: Repository): Promise<PluginStatus> {
-    const r = await reapPass(this.#deps(), repo, { dryRun: true });
+    // A dry report: reuse the tmp scan Engine.status has just made (up to 2 s old) rather than
+    // reading the fan-out dirs again. Liveness is still proven with a fresh snapshot.
+    const deps = this.#deps();
+    if (!this.#over.scan) deps.scan = (r) => scanTemporaries(r, { signal: this.#ctx.signal, shareMs: 2_000 });
+    const r = await reapPass(deps, repo, { dryRun: true });
     const last = this.#last.get(repo.id);
     const lastPass = last && !last.result.dryRun
       ? { at: last.at, deleted: last.result.deleted.length, bytesFreed: last.result.bytesFreed }
