@@ -141,6 +141,10 @@ describe("cruft-writer full repack", () => {
     for (const o of young) expect(nowS - mtimes.get(o)!).toBeLessThan(600);
     const present = allObjects(path);
     for (const o of old) expect(present.has(o)).toBe(false);
+    // the objects prune removed are journaled (count and ids)
+    const pruneEntry = (await rig1.journal()).find((e) => e.op === "delete" && /removed by git prune --expire/.test(e.reason));
+    expect(pruneEntry?.details?.["count"]).toBe(old.length);
+    expect(sorted((pruneEntry?.details?.["objects"] as { oid: string }[]).map((o) => o.oid))).toEqual(sorted(old));
     for (const o of [...young, ...middle]) expect(present.has(o)).toBe(true);
     fsckClean(path);
     await rig1.stop();

@@ -26,6 +26,8 @@ export interface ExecuteOutcome {
   error: unknown;
   /** Leftovers of the failed step removed (relative paths). */
   cleaned: string[];
+  /** Objects `git prune -v` reported removing ("<oid> <type>" lines parsed). */
+  pruned: { oid: string; type: string }[];
 }
 
 type Ctx = Pick<PluginContext<CruftWriterOptions>, "git" | "state" | "bus" | "name" | "options" | "logger" | "locks" | "processes" | "journal">;
@@ -37,6 +39,7 @@ export function stepArgv(step: PlannedStep): string[] {
 
 export async function executeSteps(ctx: Ctx, repo: Repository, steps: PlannedStep[], signal: AbortSignal): Promise<ExecuteOutcome> {
   const results: StepResult[] = [];
+  const pruned: ExecuteOutcome["pruned"] = [];
   for (const [i, step] of steps.entries()) {
     const argv = stepArgv(step);
     const started = Date.now();
@@ -74,17 +77,28 @@ export async function executeSteps(ctx: Ctx, repo: Repository, steps: PlannedSte
       });
     }
     try {
-      await running;
+      const result = await running;
       results.push({ argv, durationMs: Date.now() - started, ok: true });
+      if (step.name === "prune") pruned.push(...parsePruned(result.stdout));
     } catch (error) {
       results.push({ argv, durationMs: Date.now() - started, ok: false, error: errorMessage(error) });
       const cleaned = await cleanAfterFailure(ctx, repo, record, howFailed(error));
       await setInFlight(ctx.state, repo, undefined);
-      return { steps: results, error, cleaned: cleaned.cleaned };
+      return { steps: results, error, cleaned: cleaned.cleaned, pruned };
     }
   }
   await setInFlight(ctx.state, repo, undefined);
-  return { steps: results, error: undefined, cleaned: [] };
+  return { steps: results, error: undefined, cleaned: [], pruned };
+}
+
+/** `git prune -v` lines: "<oid> <type>". */
+export function parsePruned(stdout: string): { oid: string; type: string }[] {
+  const out: { oid: string; type: string }[] = [];
+  for (const line of stdout.split("\n")) {
+    const m = /^([0-9a-f]{40}(?:[0-9a-f]{24})?) (\w+)$/.exec(line.trim());
+    if (m?.[1] && m[2]) out.push({ oid: m[1], type: m[2] });
+  }
+  return out;
 }
 
 function howFailed(error: unknown): string {

@@ -39,7 +39,7 @@ describe("planSteps", () => {
     const p = plan("full", "2.39.5");
     expect(argvs(p)).toEqual([
       "repack --cruft --cruft-expiration=2.weeks.ago -d -l --write-midx",
-      "prune --expire 2.weeks.ago --progress",
+      "prune --expire 2.weeks.ago -v --progress",
       "commit-graph write --reachable --split=replace --progress",
     ]);
     expect(p.steps[0]?.config).toEqual({ "pack.threads": "2", "pack.windowMemory": "256m" });
@@ -61,7 +61,7 @@ describe("planSteps", () => {
     const p = plan("full", "2.36.0", {}, { grace: "3.days.ago" });
     expect(argvs(p)).toEqual([
       "repack -A --unpack-unreachable=3.days.ago -d -l --write-midx",
-      "prune --expire 3.days.ago --progress",
+      "prune --expire 3.days.ago -v --progress",
       "commit-graph write --reachable --split=replace --progress",
     ]);
     expect(p.notes.join()).toMatch(/git 2.36.0 has no cruft packs \(needs 2.37\)/);

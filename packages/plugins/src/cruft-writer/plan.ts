@@ -113,7 +113,8 @@ export function planSteps(input: PlanInput): Plan {
         );
         step("repack", ["repack", "-A", `--unpack-unreachable=${o.grace}`, "-d", "-l", ...tail], packConfig);
       }
-      if (o.expireLoose) step("prune", ["prune", "--expire", o.grace, "--progress"]);
+      // -v lists every object it removes (journaled by the runner)
+      if (o.expireLoose) step("prune", ["prune", "--expire", o.grace, "-v", "--progress"]);
       break;
     }
   }

@@ -53,8 +53,21 @@ export function splitOf(shape: RepoShape): { reachable: ObjectBytes; cruft: Obje
 
 type Ctx = Pick<PluginContext<CruftWriterOptions>, "record">;
 
-/** Journals the packs that appeared and vanished between two shapes, then the run itself. */
-export async function journalRun(ctx: Ctx, repo: Repository, before: RepoShape, after: RepoShape, data: RepackData): Promise<void> {
+/** Most object ids kept in the journal entry of a prune (the count is always exact). */
+const MAX_PRUNED_IDS = 10_000;
+
+/**
+ * Journals the packs that appeared and vanished between two shapes, the loose objects
+ * `prune --expire` removed (one entry: count and ids), then the run itself.
+ */
+export async function journalRun(
+  ctx: Ctx,
+  repo: Repository,
+  before: RepoShape,
+  after: RepoShape,
+  data: RepackData,
+  pruned: { oid: string; type: string }[] = [],
+): Promise<void> {
   const had = new Set(before.packs.map((p) => p.name));
   const has = new Set(after.packs.map((p) => p.name));
   const why = `git ${data.decision.action} repack (${data.decision.reasons[0] ?? ""})`;
@@ -76,6 +89,15 @@ export async function journalRun(ctx: Ctx, repo: Repository, before: RepoShape, 
       bytes: p.bytes,
       reason: `made redundant and removed by ${why}`,
       details: { objects: p.objects, cruft: p.cruft, by: "git" },
+    });
+  }
+  if (pruned.length > 0) {
+    await ctx.record({
+      repo: repo.id,
+      op: "delete",
+      path: "objects",
+      reason: `${pruned.length} unreachable loose object(s) past the grace removed by git prune --expire (${why})`,
+      details: { count: pruned.length, objects: pruned.slice(0, MAX_PRUNED_IDS), truncated: pruned.length > MAX_PRUNED_IDS },
     });
   }
   await ctx.record({

@@ -106,7 +106,7 @@ export async function runRepack(ctx: Ctx, repo: Repository, req: RepackRequest):
     const outcome = await executeSteps(ctx, repo, plan.steps, req.signal);
     const after = await inspectRepo(repo, EXACT);
     Object.assign(data, { steps: outcome.steps, after: metricsOf(after), ...splitOf(after), cleanedLeftovers: [...data.cleanedLeftovers, ...outcome.cleaned] });
-    await journalRun(ctx, repo, before, after, data);
+    await journalRun(ctx, repo, before, after, data, outcome.pruned);
 
     if (outcome.error !== undefined) {
       const failed = outcome.steps.at(-1);
