@@ -37,7 +37,7 @@ export default definePlugin({
     const background = (repo: Repository, trigger: string): void => {
       if (running.has(repo.id) || ctx.signal.aborted) return;
       const work = runRepack(ctx, repo, { mode: "auto", dryRun: false, signal: ctx.signal, trigger })
-        .then((r) => (r.data.steps.length > 0 ? ctx.logger.info(r.summary) : ctx.logger.debug(r.summary)))
+        .then((r) => (r.data.steps.length > 0 ? ctx.logger.info(`${repo.name}: ${r.summary}`) : ctx.logger.debug(`${repo.name}: ${r.summary}`)))
         .catch((error: unknown) => ctx.logger.error(`${repo.name}: ${errorMessage(error)}`))
         .finally(() => running.delete(repo.id));
       running.set(repo.id, work);

@@ -109,18 +109,18 @@ export async function journalRun(
   });
 }
 
-/** One human line for the CLI. */
-export function summaryOf(repo: Repository, data: RepackData): string {
+/** One human line for the CLI (which prefixes the repository name). */
+export function summaryOf(data: RepackData): string {
   const d = data.decision;
   const why = d.reasons.join("; ");
-  if (data.skipped) return `${repo.name}: skipped: ${data.skipped}`;
-  if (data.dryRun) return `${repo.name}: would run ${d.action}${d.packRefs ? " + pack-refs" : ""}: ${why}`;
-  if (data.steps.length === 0) return `${repo.name}: nothing to do: ${why}`;
+  if (data.skipped) return `skipped: ${data.skipped}`;
+  if (data.dryRun) return `would run ${d.action}${d.packRefs ? " + pack-refs" : ""}: ${why}`;
+  if (data.steps.length === 0) return `nothing to do: ${why}`;
   const b = data.before;
   const a = data.after;
   const secs = (data.steps.reduce((n, s) => n + s.durationMs, 0) / 1000).toFixed(1);
   return (
-    `${repo.name}: ${d.action} repack done in ${secs}s: packs ${b.packs} -> ${a.packs}, ` +
+    `${d.action} repack done in ${secs}s: packs ${b.packs} -> ${a.packs}, ` +
     `loose ~${b.looseObjects} -> ~${a.looseObjects}, ${fmtBytes(b.packBytes)} -> ${fmtBytes(a.packBytes)} ` +
     `(reachable ${data.reachable.objects} objects ${fmtBytes(data.reachable.bytes)}, cruft ${data.cruft.objects} objects ${fmtBytes(data.cruft.bytes)}): ${why}`
   );

@@ -73,7 +73,7 @@ function dataOf(decision: Decision, plan: Plan, shape: RepoShape, dryRun: boolea
 
 export async function runRepack(ctx: Ctx, repo: Repository, req: RepackRequest): Promise<RunResult & { data: RepackData }> {
   const first = await assess(ctx, repo, req.mode);
-  const done = (data: RepackData) => ({ summary: summaryOf(repo, data), data });
+  const done = (data: RepackData) => ({ summary: summaryOf(data), data });
   if (req.dryRun || first.plan.steps.length === 0) return done(dataOf(first.decision, first.plan, first.shape, req.dryRun));
 
   const skip = (why: string) => {
@@ -116,7 +116,7 @@ export async function runRepack(ctx: Ctx, repo: Repository, req: RepackRequest):
       throw outcome.error;
     }
     if (decision.action === "full") await ctx.state.set(repo.id, LAST_FULL, Date.now());
-    const summary = summaryOf(repo, data);
+    const summary = summaryOf(data);
     ctx.action(repo.id, { kind: "repacked", message: summary, bytes: data.after.packBytes, details: { ...data } });
     return { summary, data };
   } finally {
