@@ -73,13 +73,17 @@ export function readProcess(
   }
   const stat = parseProcStat(statText);
   if (!stat) return undefined;
-  try {
-    cmdline = readProcFile(`${base}/cmdline`);
-  } catch (error) {
-    if (isGone(error)) return undefined;
-    cmdline = "";
-  }
   const kthread = (stat.flags & PF_KTHREAD) !== 0;
+  // A kernel thread's cmdline is always empty: no need to read it.
+  if (kthread) cmdline = "";
+  else {
+    try {
+      cmdline = readProcFile(`${base}/cmdline`);
+    } catch (error) {
+      if (isGone(error)) return undefined;
+      cmdline = "";
+    }
+  }
   const zombie = stat.state === "Z" || stat.state === "X";
   let inspectable = true;
   let cwd: string | undefined;
