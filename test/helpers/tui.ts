@@ -2,6 +2,8 @@
  * TUI test helpers: a fake Engine (the UI's boundary) built on a REAL Bus that records every
  * call the UI makes, and an Ink render into a fake terminal of a given size.
  */
+// first, like the product: Ink reads NODE_ENV and CI when it loads
+import "../../packages/tui/src/ui/productionEnv.js";
 import { EventEmitter } from "node:events";
 import { Bus } from "@gitmaint/core";
 import type {

@@ -6,6 +6,8 @@
  * non-TTY refusal included: the caller must not call `engine.shutdown()` again (it is harmless
  * if it does, but the exit code comes from here).
  */
+// must stay the first import: React/Ink read NODE_ENV and CI when they load
+import "./productionEnv.js";
 import type { EngineApi } from "@gitmaint/core";
 import { errorMessage } from "@gitmaint/core";
 import { render } from "ink";
