@@ -62,7 +62,7 @@ files and stale locks that tmp-pack-reaper can prove dead. Every deletion is jou
   --min-age DURATION   override every kind's minimum age (e.g. 0, 30s, 2m)
   --json               {"deleted": [{"path","bytes","reason"}], "kept": [{"path","reason"}], "bytesFreed"}
 `,
-  repack: `Usage: gitmaint repack [--repo PATH ...] [--auto | --full | --geometric] [--dry-run] [--json]
+  repack: `Usage: gitmaint repack [--dry-run] [--json] [--auto | --full | --geometric] [--repo PATH ...]
 
 Runs cruft-writer: --auto (default) decides from packs, loose objects and the last full repack and
 prints the decision with its reason; --full forces a full repack with cruft packs; --geometric a
