@@ -1,7 +1,8 @@
 /**
  * One aggregation cycle (DESIGN.md §4, issue "aggregate-during-repack"):
  * (a) loose objects (since the repack started, or all for a standalone pass) → one pack from an
- *     explicit oid list, then `git prune-packed` (which deletes only loose objects now in a pack);
+ *     explicit oid list, then delete those loose copies the new pack's `.idx` lists (prune-packed's
+ *     rule, minus its rmdir of fan-out directories, which races concurrent object writers);
  * (b) unprotected, complete, settled, small packs (and our own earlier outputs) → one pack with
  *     `pack-objects --stdin-packs --window=0`; journal; re-check the guard (ProcessTable) and each
  *     input's sidecars right before deleting; delete each input `.pack` first, `.idx` last.
@@ -15,7 +16,7 @@ import { writeAndInstall, type WrittenPack } from "./install.js";
 import { listLoose } from "./loose.js";
 import { removeMarker, type Owner } from "./markers.js";
 import type { AggregateOptions } from "./options.js";
-import { listPackDir, midxPacks, PROTECTING_SIDECARS, type PackInfo } from "./pack-dir.js";
+import { idxObjectIds, listPackDir, midxPacks, PROTECTING_SIDECARS, type PackInfo } from "./pack-dir.js";
 import { selectInputs, type ProtectedSet, type Skipped } from "./protect.js";
 
 export type CycleCtx = Pick<PluginContext<AggregateOptions>, "git" | "options" | "record" | "state" | "logger" | "name">;
@@ -50,6 +51,8 @@ export interface CycleEnv {
 export interface CycleResult {
   looseObjects: number;
   loosePack: string | undefined;
+  /** Loose objects deleted because they are now in loosePack. */
+  prunedLoose?: number;
   inputs: string[];
   output: string | undefined;
   deleted: string[];
@@ -59,12 +62,14 @@ export interface CycleResult {
   bytesIn: number;
   bytesWritten: number;
   durationMs: number;
+  /** Milliseconds spent per phase (guard, loose, pack-loose, prune-loose, list, roll-up, journal, delete). */
+  phases: Record<string, number>;
   /** Set when the cycle did not run (or stopped before deleting) and why. */
   stopped?: string;
 }
 
 function emptyResult(): CycleResult {
-  return { looseObjects: 0, loosePack: undefined, inputs: [], output: undefined, deleted: [], kept: [], skipped: [], bytesIn: 0, bytesWritten: 0, durationMs: 0 };
+  return { looseObjects: 0, loosePack: undefined, inputs: [], output: undefined, deleted: [], kept: [], skipped: [], bytesIn: 0, bytesWritten: 0, durationMs: 0, phases: {} };
 }
 
 export async function runCycle(ctx: CycleCtx, env: CycleEnv): Promise<CycleResult> {
@@ -74,13 +79,21 @@ export async function runCycle(ctx: CycleCtx, env: CycleEnv): Promise<CycleResul
   const { repo } = env;
   const rel = (p: string) => relative(repo.commonDir, p);
   const done = () => ((res.durationMs = Date.now() - started), res);
+  let mark = started;
+  const phase = (name: string) => {
+    const now = Date.now();
+    res.phases[name] = (res.phases[name] ?? 0) + now - mark;
+    mark = now;
+  };
 
   const before = await env.guard();
+  phase("guard");
   if (before) return (res.stopped = before), done();
 
   // (a) loose objects
   const loose = await listLoose(repo.objectsDir, { limit: o.maxLooseObjects, ...(env.looseSince === undefined ? {} : { since: env.looseSince }) });
   res.looseObjects = loose.oids.length;
+  phase("list-loose");
   if (loose.oids.length > 0 && !env.dryRun) {
     const written = await write(ctx, env, [], loose.oids.join("\n") + "\n");
     if (written?.installed) {
@@ -92,11 +105,13 @@ export async function runCycle(ctx: CycleCtx, env: CycleEnv): Promise<CycleResul
         op: "pack-written",
         path: rel(join(repo.packDir, `pack-${written.hash}.pack`)),
         bytes: written.bytes,
-        reason: `aggregate-during-repack: ${loose.oids.length} loose objects packed without delta search (${env.context})`,
+        reason: `aggregate-during-repack: ${loose.oids.length} loose objects packed without delta search; the loose copies listed by its .idx are deleted next (${env.context})`,
         details: { hash: written.hash, looseObjects: loose.oids.length, noDelta: true },
       });
-      await ctx.git.run(["prune-packed", "-q"], { repo, timeoutMs: o.timeoutMs, signal: env.signal });
+      phase("pack-loose");
+      res.prunedLoose = await removePackedLoose(repo, written.hash, loose.oids);
       await removeMarker(repo.packDir, written.hash, env.owner);
+      phase("remove-loose");
     }
   }
 
@@ -114,14 +129,22 @@ export async function runCycle(ctx: CycleCtx, env: CycleEnv): Promise<CycleResul
     maxInputPackObjects: o.maxInputPackObjects,
   });
   res.skipped = skipped;
+  phase("list-packs");
   if (inputs.length < o.minInputPacks) return done();
   res.inputs = inputs.map((p) => p.hash);
   res.bytesIn = inputs.reduce((n, p) => n + p.packBytes, 0);
   if (env.dryRun) return done();
 
   const again = await env.guard();
+  phase("guard");
   if (again) return (res.stopped = again), done();
-  const written = await write(ctx, env, ["--stdin-packs"], inputs.map((p) => `${p.name}.pack`).join("\n") + "\n");
+  // Every other complete pack is named as excluded (`^pack-X.pack`): its objects are left out and the
+  // name-hash walk stops there instead of walking the whole history in the repack's packs.
+  const chosen = new Set(inputs.map((p) => p.hash));
+  const excluded = [...listing.packs.values()].filter((p) => !chosen.has(p.hash) && p.complete && p.exts.has("pack"));
+  const stdin = [...inputs.map((p) => `${p.name}.pack`), ...excluded.map((p) => `^${p.name}.pack`)].join("\n") + "\n";
+  const written = await write(ctx, env, ["--stdin-packs"], stdin);
+  phase("roll-up");
   if (!written) return (res.stopped = "pack-objects wrote nothing"), done();
   res.output = written.hash;
   res.bytesWritten += written.bytes;
@@ -129,11 +152,34 @@ export async function runCycle(ctx: CycleCtx, env: CycleEnv): Promise<CycleResul
   try {
     const victims = inputs.filter((p) => p.hash !== written.hash);
     await journalCycle(ctx, env, written, victims, res);
+    phase("journal");
     await deleteInputs(ctx, env, written.hash, victims, res);
+    phase("delete");
   } finally {
     await removeMarker(repo.packDir, written.hash, env.owner);
   }
   return done();
+}
+
+/**
+ * Deletes the loose objects just packed, each only if the installed pack's `.idx` lists it. This is
+ * what `git prune-packed` does, restricted to our own list and without removing emptied fan-out
+ * directories: prune-packed's rmdir races concurrent writers (`hash-object`, `unpack-objects`: "unable
+ * to create temporary file"), which a test here hit within seconds at a 5 s cycle.
+ */
+async function removePackedLoose(repo: Repository, hash: string, oids: string[]): Promise<number> {
+  const inPack = new Set(await idxObjectIds(join(repo.packDir, `pack-${hash}.idx`)));
+  let n = 0;
+  for (const oid of oids) {
+    if (!inPack.has(oid)) continue;
+    try {
+      await unlink(join(repo.objectsDir, oid.slice(0, 2), oid.slice(2)));
+      n++;
+    } catch {
+      // already gone (a concurrent prune-packed or repack -d)
+    }
+  }
+  return n;
 }
 
 async function write(ctx: CycleCtx, env: CycleEnv, args: string[], input: string): Promise<WrittenPack | undefined> {
@@ -160,16 +206,19 @@ async function journalCycle(ctx: CycleCtx, env: CycleEnv, out: WrittenPack, vict
       noDelta: true,
     },
   });
-  for (const p of victims) {
-    await ctx.record({
-      repo: repo.id,
-      op: "delete",
-      path: relative(repo.commonDir, join(repo.packDir, `${p.name}.pack`)),
-      bytes: p.packBytes,
-      reason: `rolled up into pack-${out.hash} (aggregate-during-repack, ${env.context})`,
-      details: { hash: p.hash, files: [...p.exts].map((e) => `${p.name}.${e}`), objects: p.objects },
-    });
-  }
+  // one entry for all inputs (one fsync): every file about to be deleted is named in it
+  await ctx.record({
+    repo: repo.id,
+    op: "delete",
+    path: relative(repo.commonDir, repo.packDir),
+    bytes: victims.reduce((n, p) => n + p.packBytes, 0),
+    reason: `${victims.length} packs rolled up into pack-${out.hash} (aggregate-during-repack, ${env.context})`,
+    details: {
+      hashes: victims.map((p) => p.hash),
+      files: victims.flatMap((p) => [...p.exts].map((e) => `${p.name}.${e}`)),
+      objects: victims.reduce((n, p) => n + p.objects, 0),
+    },
+  });
 }
 
 async function deleteInputs(ctx: CycleCtx, env: CycleEnv, output: string, victims: PackInfo[], res: CycleResult): Promise<void> {

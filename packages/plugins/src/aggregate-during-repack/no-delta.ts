@@ -41,7 +41,9 @@ export async function recordNoDelta(ctx: Pick<Ctx, "state">, repo: Repository, h
       () => true,
       () => false,
     );
-    if (there && !known.has(hash)) present.push({ hash, at: Date.now() }), known.add(hash);
+    if (!there || known.has(hash)) continue;
+    present.push({ hash, at: Date.now() });
+    known.add(hash);
   }
   await ctx.state.set(repo.id, NO_DELTA, present);
   return present;

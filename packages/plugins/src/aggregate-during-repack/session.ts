@@ -177,6 +177,9 @@ export class Session {
       return;
     }
     if (!result) return;
+    this.#ctx.logger.debug(
+      `${this.repo.name}: cycle ${this.cycles.length + 1} (${result.durationMs} ms): ${result.looseObjects} loose, ${result.inputs.length} inputs, ${result.deleted.length} deleted ${JSON.stringify(result.phases)}${result.stopped ? `; stopped: ${result.stopped}` : ""}`,
+    );
     this.cycles.push(result);
     for (const h of [result.loosePack, result.output]) if (h) this.written.add(h);
     if (result.output || result.loosePack) {
