@@ -119,7 +119,7 @@ export class Reaper {
 
   /** `gitmaint reap`: one pass, `args.minAgeMs` overriding every kind's grace. */
   async run(repo: Repository, opts: RunOptions): Promise<RunResult> {
-    const raw = opts.args["minAgeMs"];
+    const raw = opts.args?.["minAgeMs"];
     if (raw !== undefined && (typeof raw !== "number" || !Number.isFinite(raw) || raw < 0)) {
       throw new UsageError(`tmp-pack-reaper: minAgeMs must be a non-negative number of milliseconds, got ${String(raw)}`);
     }
