@@ -6,10 +6,11 @@
  */
 import { spawn } from "node:child_process";
 import type { JournalEntry } from "@gitmaint/core";
-import { generateRepo } from "./cruft.js";
-import { cloneClients, prepareServer, type PushLog } from "./cruft-push.js";
+import { expect } from "vitest";
+import { fsckClean, generateRepo } from "./cruft.js";
+import { cloneClients, prepareServer, verifyPushes, type PushLog } from "./cruft-push.js";
 import { git, gitEnv, tempDir, waitFor } from "./fixtures.js";
-import { PackDirRecorder, packCount, startAgg, startLoad, type AggRig } from "./aggregate.js";
+import { gitmaintLeftovers, missingObjects, PackDirRecorder, packCount, startAgg, startLoad, type AggRig } from "./aggregate.js";
 
 export type RepackKind = "cruft-writer" | "external-repack" | "external-gc";
 
@@ -153,3 +154,26 @@ export function protectedAndDeleted(journal: JournalEntry[]): { protectedSet: Se
   }
   return { protectedSet, deleted, cycles };
 }
+
+/** The torture assertions (see test/aggregate/torture.test.ts). */
+export function assertTorture(t: TortureOutcome): void {
+  expect(t.repackError).toBeUndefined();
+  expect(t.repackOk).toBe(true);
+  expect(t.log.errors).toEqual([]);
+  expect(t.writerErrors).toEqual([]);
+  const { protectedSet, deleted, cycles } = protectedAndDeleted(t.journal);
+  expect(protectedSet.size).toBeGreaterThan(0);
+  expect(cycles).toBeGreaterThan(0);
+  // the aggregator never deleted a protected pack or a repack output
+  for (const h of deleted) {
+    expect(protectedSet.has(h)).toBe(false);
+    expect(t.recorder.staging.has(h)).toBe(false);
+  }
+  // everything that left objects/pack was either journaled by the aggregator or listed by the repack
+  for (const h of t.recorder.removed.keys()) expect(deleted.has(h) || protectedSet.has(h)).toBe(true);
+  fsckClean(t.bare);
+  expect(verifyPushes(t.bare, t.log)).toEqual([]);
+  expect(missingObjects(t.bare, t.written)).toEqual([]);
+  expect(gitmaintLeftovers(t.rig.repo.objectsDir)).toEqual([]);
+}
+
