@@ -12,6 +12,7 @@ Commands:
   aggregate  one cheap pass rolling loose objects and small packs into one pack (aggregate-during-repack)
   snapshot   take a safe, throttled work-tree snapshot into a side git dir
   fds        descriptor use of gitmaint and its children; deleted packs held open (fd-leak-guard)
+  archive    consistent, verified archive of a live (bare/mirror) repository; --restore (mirror-snapshot)
   plugins    list plugins with their state and source
 
 Global options:
@@ -73,6 +74,23 @@ geometric repack. --dry-run only prints the decision.
 Takes a snapshot of a work tree into a side git dir (add + write-tree) with a timeout that kills the
 process tree, and prints the tree id ({"tree": "<oid>", "fresh": true} with --json). Exit 1 with a
 one-line reason on failure or timeout, 2 on bad arguments.
+`,
+  archive: `Usage: gitmaint archive [--repo PATH] --out FILE [--allow-empty] [--wait DURATION] [--json]
+       gitmaint archive --restore FILE --to DIR [--json]
+
+Archives a live repository (mirror-snapshot) as a tar of a bare repository: under its fetch and
+maintenance locks, refs are resolved first, objects copied after; the staged copy is verified (refs
+match and resolve, git fsck --connectivity-only, not empty) before FILE is written by rename, with
+FILE.sha256 beside it. A copy that fails verification is never published.
+--restore checks FILE against FILE.sha256, extracts it into DIR.tmp-<pid>, verifies it again and only
+then renames it to DIR (which must not exist, or be empty).
+
+  --out FILE        the archive to write (its directory must exist)
+  --allow-empty     archive a repository that has no refs (refused otherwise)
+  --wait DURATION   wait this long for the repository's locks (default: skip at once when busy)
+  --json            {"archive","bytes","refs","objects","sha256","verified":true,...}
+                    (restore: {"restored","archive","sha256","refs","objects","verified":true})
+Exit 0 ok, 1 refused/failed/busy (nothing published, nothing written at DIR), 2 bad arguments.
 `,
   fds: `Usage: gitmaint fds [--repo PATH ...] [--json]
 

@@ -20,6 +20,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   tui: async () => (await import("../commands/tui.js")).tuiCommand,
   fds: async () => (await import("../commands/fds.js")).fdsCommand,
   snapshot: async () => (await import("../commands/snapshot.js")).snapshotCommand,
+  archive: async () => (await import("../commands/archive.js")).archiveCommand,
 };
 
 export function version(): string {
