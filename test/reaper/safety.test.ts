@@ -4,12 +4,38 @@
  * without a crash, `--dry-run` deletes and journals nothing, and `status` says why files are kept.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { existsSync, lstatSync, mkdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
 import { join } from "node:path";
-import { cleanupAll, makeRepo, tempDir } from "../helpers/fixtures.js";
-import { holdOpen, startReaper, stopRigs } from "../helpers/reaper.js";
+import { fileURLToPath } from "node:url";
+import { cleanupAll, gitEnv, makeRepo, tempDir } from "../helpers/fixtures.js";
+import { holdOpen, startReaper, stopRigs, type ReapData } from "../helpers/reaper.js";
 
 const HOUR_AGO = new Date(Date.now() - 3_600_000);
+const isRoot = process.getuid?.() === 0;
+const hasSetpriv = (() => {
+  try {
+    execFileSync("setpriv", ["--version"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+const CORE = fileURLToPath(new URL("../../packages/core/dist/index.js", import.meta.url));
+const PLUGINS = fileURLToPath(new URL("../../packages/plugins/dist/index.js", import.meta.url));
+/** Runs one `reap --min-age 0` in a separate process (so it can run as another user). */
+const REAP_SCRIPT = `
+const [core, plugins, repo, state] = process.argv.slice(2);
+const { Engine } = await import(core);
+const { tmpPackReaper } = await import(plugins);
+const engine = await Engine.create({ repos: [repo], plugins: [{ definition: tmpPackReaper, options: {}, source: "builtin" }], stateDir: state, watch: false });
+try {
+  const r = await engine.runPlugin("tmp-pack-reaper", engine.repos()[0].id, { dryRun: false, args: { minAgeMs: 0 } });
+  process.stdout.write(JSON.stringify(r.data));
+} finally {
+  await engine.shutdown();
+}
+`;
 
 afterEach(async () => {
   await stopRigs();
@@ -51,6 +77,34 @@ describe("tmp-pack-reaper safety", () => {
     expect(data.problems.some((p) => p.path.includes(`objects/${fan}`))).toBe(true);
     expect(data.deleted.map((d) => d.path)).toContain("objects/pack/tmp_pack_dead");
   });
+
+  it.skipIf(isRoot && !hasSetpriv)(
+    "a directory it cannot read (mode 000, as an unprivileged user): reported, kept, no crash [needs setpriv when run as root]",
+    () => {
+      const repoDir = makeRepo({ bare: true });
+      const objects = join(repoDir, "objects");
+      const q = join(objects, "tmp_objdir-locked");
+      mkdirSync(join(q, "sub"), { recursive: true });
+      writeFileSync(join(q, "sub", "f"), "x");
+      const state = tempDir("state-");
+      const scripts = tempDir("script-");
+      const script = join(scripts, "reap.mjs");
+      writeFileSync(script, REAP_SCRIPT);
+      for (const d of [repoDir, state, scripts]) execFileSync("chmod", ["-R", "a+rwX", d]);
+      chmodSync(join(q, "sub"), 0o000);
+      const args = [script, CORE, PLUGINS, repoDir, state];
+      const env = { ...gitEnv(state), GIT_CONFIG_COUNT: "1", GIT_CONFIG_KEY_0: "safe.directory", GIT_CONFIG_VALUE_0: "*" };
+      const out = isRoot
+        ? execFileSync("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", process.execPath, ...args], { env, encoding: "utf8" })
+        : execFileSync(process.execPath, args, { env, encoding: "utf8" });
+      const data = JSON.parse(out) as ReapData;
+      expect(data.problems.some((p) => p.path === "objects/tmp_objdir-locked/sub")).toBe(true);
+      expect(data.kept).toContainEqual({ path: "objects/tmp_objdir-locked", reason: expect.stringMatching(/could not read all of it/) as unknown as string });
+      expect(data.deleted).toEqual([]);
+      chmodSync(join(q, "sub"), 0o755);
+      expect(existsSync(join(q, "sub", "f"))).toBe(true);
+    },
+  );
 
   it("--dry-run deletes nothing and journals nothing, but reports what it would reap", async () => {
     const r = await startReaper(makeRepo({ bare: true }));

@@ -156,6 +156,12 @@ export async function reapPass(deps: PassDeps, repo: Repository, request: PassRe
   };
   const checks: [TmpEntry, Check][] = [];
   for (const entry of scan.entries) {
+    const unread = scan.problems.find((p) => p.path === entry.path || p.path.startsWith(`${entry.path}/`));
+    if (unread) {
+      // Its newest change (or its holders) cannot be known for what could not be read.
+      keep(entry, `could not read all of it (${relToGitDir(repo, unread.path)}: ${unread.error})`);
+      continue;
+    }
     const pre = precheck(entry, input);
     if (pre.action === "keep") keep(entry, pre.reason, pre.retryAt);
     else checks.push([entry, pre]);
