@@ -31,7 +31,10 @@ function generate(dir, commits) {
       buf += `M 100644 inline d${(c * 10 + f) % 211}/f${f}-${c % 17}.txt\ndata ${Buffer.byteLength(body)}\n${body}\n`;
     }
     buf += "\n";
-    if (buf.length > 1 << 20) child.stdin.write(buf), (buf = "");
+    if (buf.length > 1 << 20) {
+      child.stdin.write(buf);
+      buf = "";
+    }
   }
   child.stdin.end(buf);
   return done;
