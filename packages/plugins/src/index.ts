@@ -14,4 +14,4 @@ export type {
   TrackResult,
 } from "./snapshot-throttle/index.js";
 export { default as aggregateDuringRepack } from "./aggregate-during-repack/index.js";
-export { default as mirrorSnapshot, restoreArchive, takeSnapshot, ArchiveError } from "./mirror-snapshot/index.js";
+export { default as mirrorSnapshot, restoreArchive, takeSnapshot, ArchiveError, type RestoreResult as ArchiveRestoreResult, type SnapshotResult as ArchiveResult } from "./mirror-snapshot/index.js";
