@@ -60,6 +60,7 @@ export async function captureRefs(repo: Repository, step: GitStep): Promise<Capt
   const format = (await step.git.run(["rev-parse", "--show-object-format"], opts)).stdout.trim() || "sha1";
   const listed = await step.git.run(["for-each-ref", `--format=${REF_FORMAT}`], opts);
   const refs = parseRefList(listed.stdout, listed.stderr, repo.name);
+  await refuseMissing(refs, repo, step);
   const sym = await step.git.run(["symbolic-ref", "-q", "HEAD"], { ...opts, allowExitCodes: [1] });
   let head = sym.exitCode === 0 && sym.stdout.trim() ? `ref: ${sym.stdout.trim()}` : "";
   if (!head) {
@@ -69,4 +70,15 @@ export async function captureRefs(repo: Repository, step: GitStep): Promise<Capt
   const config = await readFile(join(repo.commonDir, "config")).catch(() => undefined);
   const shallow = await readFile(join(repo.commonDir, "shallow")).catch(() => undefined);
   return { refs, head, objectFormat: format, config, shallow };
+}
+
+/** A source ref whose object is missing is a broken source: refuse it rather than retry. */
+async function refuseMissing(refs: readonly CapturedRef[], repo: Repository, step: GitStep): Promise<void> {
+  const oids = [...new Set(refs.map((r) => r.oid))];
+  if (oids.length === 0) return;
+  const checked = await step.git.run(["cat-file", "--batch-check=%(objectname)"], { repo, timeoutMs: step.timeoutMs, signal: step.signal, input: `${oids.join("\n")}\n` });
+  const missing = new Set(checked.stdout.split("\n").filter((l) => l.endsWith(" missing")).map((l) => l.split(" ")[0]));
+  const broken = refs.filter((r) => missing.has(r.oid));
+  if (broken.length > 0)
+    throw new ArchiveError("refused", `refused: ${repo.name} has broken refs: ${broken[0]!.name} points to missing object ${broken[0]!.oid}${broken.length > 1 ? ` (+${broken.length - 1} more)` : ""}`);
 }
