@@ -92,6 +92,7 @@ export { loadConfig, validateConfig, emptyConfig } from "./config/load.js";
 export type { LoadConfigOptions } from "./config/load.js";
 export type { GitmaintConfig, DaemonConfig } from "./config/schema.js";
 export { didYouMean } from "./util/suggest.js";
+export { formatBytes, formatDuration } from "./util/format.js";
 
 // temporary files, stats, watcher (repo/tmpfiles.ts, repo/stats.ts, watch/)
 export {

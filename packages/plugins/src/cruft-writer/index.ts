@@ -5,10 +5,10 @@
  * every `checkIntervalMs`, plus a debounced check after a `repo.stats` that crosses a threshold.
  * Background checks never overlap per repository and never block a Bus handler or timer.
  */
-import { definePlugin, PLUGIN_API_VERSION, UsageError, errorMessage, type Repository, type RepoStats } from "@gitmaint/core";
+import { definePlugin, formatDuration, PLUGIN_API_VERSION, UsageError, errorMessage, type Repository, type RepoStats } from "@gitmaint/core";
 import { optionsSchema, type CruftWriterOptions } from "./options.js";
 import { assess, LAST_FULL, LAST_FULL_ATTEMPT, runRepack } from "./runner.js";
-import { fmtDuration, type RepackMode } from "./strategy.js";
+import { type RepackMode } from "./strategy.js";
 
 const MODES: readonly RepackMode[] = ["auto", "full", "geometric"];
 
@@ -69,7 +69,7 @@ export default definePlugin({
           ctx.state.get<number>(repo.id, LAST_FULL_ATTEMPT),
           assess(ctx, repo, "auto"),
         ]);
-        const last = done === undefined ? "never" : `${fmtDuration(Date.now() - done)} ago`;
+        const last = done === undefined ? "never" : `${formatDuration(Date.now() - done)} ago`;
         return {
           summary: `last full repack ${last}; next: ${decision.action} (${decision.reasons[0] ?? ""})`,
           data: { lastFullRepackAt: done, lastFullRepackAttemptAt: tried, decision },

@@ -3,10 +3,10 @@
  * for what the run changed (every pack written, every pack git removed, the repack itself) and the
  * one-line summary.
  */
-import type { PluginContext, Repository } from "@gitmaint/core";
+import { formatBytes, type PluginContext, type Repository } from "@gitmaint/core";
 import type { RepoShape } from "./inspect.js";
 import type { CruftWriterOptions } from "./options.js";
-import { fmtBytes, type Decision } from "./strategy.js";
+import type { Decision } from "./strategy.js";
 import type { StepResult } from "./execute.js";
 
 export interface Metrics {
@@ -121,7 +121,7 @@ export function summaryOf(data: RepackData): string {
   const secs = (data.steps.reduce((n, s) => n + s.durationMs, 0) / 1000).toFixed(1);
   return (
     `${d.action} repack done in ${secs}s: packs ${b.packs} -> ${a.packs}, ` +
-    `loose ~${b.looseObjects} -> ~${a.looseObjects}, ${fmtBytes(b.packBytes)} -> ${fmtBytes(a.packBytes)} ` +
-    `(reachable ${data.reachable.objects} objects ${fmtBytes(data.reachable.bytes)}, cruft ${data.cruft.objects} objects ${fmtBytes(data.cruft.bytes)}): ${why}`
+    `loose ~${b.looseObjects} -> ~${a.looseObjects}, ${formatBytes(b.packBytes)} -> ${formatBytes(a.packBytes)} ` +
+    `(reachable ${data.reachable.objects} objects ${formatBytes(data.reachable.bytes)}, cruft ${data.cruft.objects} objects ${formatBytes(data.cruft.bytes)}): ${why}`
   );
 }

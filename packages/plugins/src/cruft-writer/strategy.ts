@@ -12,6 +12,7 @@
  * 5. otherwise nothing. Independently: pack-refs when loose refs pile up; commit-graph after any
  *    repack.
  */
+import { formatBytes, formatDuration } from "@gitmaint/core";
 import type { RepoShape } from "./inspect.js";
 import type { CruftWriterOptions } from "./options.js";
 
@@ -87,13 +88,13 @@ export function decide(input: DecideInput): Decision {
   const since = input.lastFullRepackAt === undefined ? undefined : input.now - input.lastFullRepackAt;
   const cooled = since === undefined || since > o.fullRepackCooldownMs;
   if (nonCruft.length > 1 && cooled) {
-    const when = since === undefined ? "never done" : `${fmtDuration(since)} ago > cooldown ${fmtDuration(o.fullRepackCooldownMs)}`;
+    const when = since === undefined ? "never done" : `${formatDuration(since)} ago > cooldown ${formatDuration(o.fullRepackCooldownMs)}`;
     return result("full", [`${nonCruft.length} non-cruft packs and last full repack ${when}`]);
   }
 
   const limit = untrackedPackLimit(packBytes, o.minUntrackedPacks, o.untrackedPackLogBase);
   if (untracked > limit) {
-    return result("geometric", [`${untracked} packs outside the multi-pack-index > ${limit} allowed for ${fmtBytes(packBytes)}`]);
+    return result("geometric", [`${untracked} packs outside the multi-pack-index > ${limit} allowed for ${formatBytes(packBytes)}`]);
   }
   if (nonCruft.length > o.autoPackLimit) {
     return result("geometric", [`${nonCruft.length} non-cruft packs > autoPackLimit ${o.autoPackLimit}`]);
@@ -105,32 +106,8 @@ export function decide(input: DecideInput): Decision {
   }
 
   const why = [`${nonCruft.length} non-cruft pack(s), ${untracked} outside the multi-pack-index (limit ${limit})`];
-  if (nonCruft.length > 1 && since !== undefined) why.push(`last full repack ${fmtDuration(since)} ago (cooldown ${fmtDuration(o.fullRepackCooldownMs)})`);
+  if (nonCruft.length > 1 && since !== undefined) why.push(`last full repack ${formatDuration(since)} ago (cooldown ${formatDuration(o.fullRepackCooldownMs)})`);
   why.push(`${shape.looseExact ? "" : "~"}${shape.looseObjects} loose objects (limit ${o.looseObjectLimit})`);
   return result("none", why);
 }
 
-/** "3d 4h", "5m", "12s". */
-export function fmtDuration(ms: number): string {
-  const s = Math.round(ms / 1000);
-  if (s < 60) return `${s}s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m`;
-  const h = Math.floor(m / 60);
-  if (h < 24) return `${h}h${m % 60 ? ` ${m % 60}m` : ""}`;
-  const d = Math.floor(h / 24);
-  return `${d}d${h % 24 ? ` ${h % 24}h` : ""}`;
-}
-
-/** "1.5 MiB" */
-export function fmtBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ["KiB", "MiB", "GiB", "TiB"];
-  let v = n / 1024;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v.toFixed(1)} ${units[i]}`;
-}

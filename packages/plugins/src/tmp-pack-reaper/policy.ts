@@ -7,7 +7,7 @@
  * process holds it and no live git process could still be writing it.
  */
 import type { LivenessVerdict, TmpEntry } from "@gitmaint/core";
-import { formatDuration } from "./format.js";
+import { formatDuration } from "@gitmaint/core";
 import { minAgeOf, nameAllowed } from "./kinds.js";
 import type { ReaperOptions } from "./options.js";
 

@@ -1,6 +1,6 @@
 /** The human lines and the `--json` data of a pass. */
 import type { RunResult } from "@gitmaint/core";
-import { formatBytes } from "./format.js";
+import { formatBytes } from "@gitmaint/core";
 import type { PassResult } from "./pass.js";
 
 /** "reaped 3 files (2.1 MB), kept 1" (or "would reap ..." in a dry run). */

@@ -6,7 +6,7 @@
  * one of gitmaint's own children, is never touched.
  */
 import { existsSync } from "node:fs";
-import { errorMessage, resolveRepository } from "@gitmaint/core";
+import { errorMessage, formatBytes, formatDuration, resolveRepository } from "@gitmaint/core";
 import type { GitProcInfo, PluginContext, PluginHooks, PluginStatus, ProcSnapshot, Repository, RunOptions, RunResult } from "@gitmaint/core";
 import { GrowthTracker, dirBytes } from "./growth.js";
 import { killVerified } from "./kill.js";
@@ -95,7 +95,7 @@ export class Guard {
     const mine = dirs.includes(repo.id) ? ` (this is one of them)` : "";
     const summary =
       `watching ${dirs.length} snapshot dir(s)${mine}; ${this.#kills} runaway git process(es) stopped` +
-      (growing.length > 0 ? `; growing too fast: ${growing.map((g) => `${g.d} ${fmtBytes(g.rate)}/h`).join(", ")}` : "");
+      (growing.length > 0 ? `; growing too fast: ${growing.map((g) => `${g.d} ${formatBytes(g.rate)}/h`).join(", ")}` : "");
     return { summary, data: { watched: dirs, kills: this.#kills, growing: growing.map((g) => ({ dir: g.d, bytesPerHour: g.rate })) } };
   }
 
@@ -135,7 +135,7 @@ export class Guard {
     const base = { dir, pid: proc.pid, argv: proc.argv, runtimeMs };
     const what = `git ${proc.role === "other" ? (proc.argv.slice(1).find((a) => !a.startsWith("-")) ?? "") : proc.role} pid ${proc.pid}`;
     if (options.dryRun) return { ...base, signal: undefined, dead: false };
-    const reason = `${what} on ${dir} ran ${fmtMs(runtimeMs)} (> maxRuntime ${fmtMs(this.#ctx.options.maxRuntimeMs)})`;
+    const reason = `${what} on ${dir} ran ${formatDuration(runtimeMs)} (> maxRuntime ${formatDuration(this.#ctx.options.maxRuntimeMs)})`;
     await this.#ctx.record({
       repo: repo.id,
       op: "kill",
@@ -177,12 +177,12 @@ export class Guard {
     const rate = tracker.ratePerHour() ?? 0;
     this.#ctx.action(repo.id, {
       kind: "alerted",
-      message: `snapshot dir ${dir} grows ${fmtBytes(rate)}/h (limit ${fmtBytes(o.maxGrowthPerHourBytes)}/h)`,
+      message: `snapshot dir ${dir} grows ${formatBytes(rate)}/h (limit ${formatBytes(o.maxGrowthPerHourBytes)}/h)`,
       bytes: tracker.latest?.bytes ?? 0,
       paths: [dir],
       details: { bytesPerHour: rate },
     });
-    this.#ctx.logger.warn(`snapshot dir ${dir} grows ${fmtBytes(rate)}/h`);
+    this.#ctx.logger.warn(`snapshot dir ${dir} grows ${formatBytes(rate)}/h`);
     return rate;
   }
 
@@ -203,17 +203,3 @@ export class Guard {
   }
 }
 
-export function fmtBytes(n: number): string {
-  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
-  let v = n;
-  let i = 0;
-  while (Math.abs(v) >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v.toFixed(i === 0 ? 0 : 1)} ${units[i]}`;
-}
-
-export function fmtMs(ms: number): string {
-  return ms >= 60_000 ? `${(ms / 60_000).toFixed(1)} min` : `${(ms / 1000).toFixed(1)} s`;
-}
