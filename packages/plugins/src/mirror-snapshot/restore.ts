@@ -8,7 +8,7 @@ import { execFile } from "node:child_process";
 import { readdir, readFile, rename, stat } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { promisify } from "node:util";
-import { UsageError, type GitRunnerApi, type JournalApi, type JournalEntry, type ProcessTableApi } from "@gitmaint/core";
+import { AbortError, UsageError, type GitRunnerApi, type JournalApi, type JournalEntry, type ProcessTableApi } from "@gitmaint/core";
 import { cleanStaleStaging } from "./cleanup.js";
 import { ArchiveError } from "./errors.js";
 import { decodeManifest, MANIFEST_NAME, REPO_DIR } from "./manifest.js";
@@ -55,6 +55,7 @@ async function checkMembers(archive: string, signal: AbortSignal): Promise<void>
   try {
     listing = (await execFileAsync("tar", ["-tf", archive], { signal, maxBuffer: 512 * 1024 * 1024 })).stdout;
   } catch (error) {
+    if (signal.aborted) throw new AbortError("restore aborted");
     const why = String((error as { stderr?: unknown }).stderr ?? "").trim().split("\n")[0];
     throw new ArchiveError("corrupt", `corrupt archive ${archive}: tar cannot read it${why ? ` (${why})` : ""}`);
   }
@@ -85,6 +86,7 @@ export async function restoreArchive(services: RestoreServices, request: Restore
     try {
       await extractTar(archive, staging, request.signal);
     } catch (error) {
+      if (request.signal.aborted) throw new AbortError("restore aborted");
       throw new ArchiveError("corrupt", `refused: ${(error as Error).message}`);
     }
     const manifestText = await readFile(join(staging, MANIFEST_NAME), "utf8").catch(() => undefined);

@@ -16,7 +16,7 @@ export function archivePrefix(repo: Repository): string {
 }
 
 function stamp(at: number): string {
-  return new Date(at).toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
+  return new Date(at).toISOString().replace(/[-:]/g, "");
 }
 
 /** Archives one repository into `dir` and prunes old ones. */
@@ -31,7 +31,7 @@ export async function scheduledSnapshot(ctx: SnapshotContext, repo: Repository, 
     }
     throw error;
   }
-  const pattern = new RegExp(`^${prefix.replace(/[.]/g, "\\.")}-\\d{8}T\\d{6}Z\\.tar$`);
+  const pattern = new RegExp(`^${prefix.replace(/[.]/g, "\\.")}-\\d{8}T\\d{6}\\.\\d{3}Z\\.tar$`);
   const archives = (await readdir(dir)).filter((n) => pattern.test(n)).sort();
   for (const name of archives.slice(0, Math.max(0, archives.length - ctx.options.keep))) {
     const path = join(dir, name);
