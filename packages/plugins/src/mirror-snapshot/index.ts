@@ -49,7 +49,13 @@ export default definePlugin({
           return { summary: `restored ${result.refs} refs, ${result.objects} objects into ${result.restored} (verified)`, data: result };
         }
         const out = stringArg(options.args, "out");
-        if (!out) throw new UsageError("archive: --out FILE is required");
+        if (!out) {
+          // `run --once`, the TUI: archive into the configured dir, or nothing to do.
+          if (!dir) return { summary: "no archive asked (gitmaint archive --out FILE, or set plugins.mirror-snapshot.dir)" };
+          if (options.dryRun) return { summary: `would archive into ${dir}` };
+          const result = await scheduledSnapshot(ctx, repo, dir, options.signal);
+          return result ? { summary: `archived ${result.refs} refs to ${result.archive} (verified)`, data: result } : { summary: "skipped: repository busy" };
+        }
         const allowEmpty = options.args.allowEmpty === true;
         const waitMs = typeof options.args.waitMs === "number" ? options.args.waitMs : undefined;
         if (options.dryRun) {

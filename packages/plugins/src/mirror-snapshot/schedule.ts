@@ -8,7 +8,7 @@ import { join } from "node:path";
 import type { Repository } from "@gitmaint/core";
 import { ArchiveError } from "./errors.js";
 import { sidecarOf } from "./publish.js";
-import { takeSnapshot, type SnapshotContext } from "./snapshot.js";
+import { takeSnapshot, type SnapshotContext, type SnapshotResult } from "./snapshot.js";
 
 /** File-name-safe id of a repository for scheduled archives. */
 export function archivePrefix(repo: Repository): string {
@@ -20,14 +20,15 @@ function stamp(at: number): string {
 }
 
 /** Archives one repository into `dir` and prunes old ones. */
-export async function scheduledSnapshot(ctx: SnapshotContext, repo: Repository, dir: string, signal: AbortSignal): Promise<void> {
+export async function scheduledSnapshot(ctx: SnapshotContext, repo: Repository, dir: string, signal: AbortSignal): Promise<SnapshotResult | undefined> {
   const prefix = archivePrefix(repo);
+  let result: SnapshotResult;
   try {
-    await takeSnapshot(ctx, repo, { out: join(dir, `${prefix}-${stamp(Date.now())}.tar`), allowEmpty: false, signal });
+    result = await takeSnapshot(ctx, repo, { out: join(dir, `${prefix}-${stamp(Date.now())}.tar`), allowEmpty: false, signal });
   } catch (error) {
     if (error instanceof ArchiveError && error.failure === "skipped") {
       ctx.logger.info(`${repo.name}: ${error.message}`);
-      return;
+      return undefined;
     }
     throw error;
   }
@@ -39,4 +40,5 @@ export async function scheduledSnapshot(ctx: SnapshotContext, repo: Repository, 
     await unlink(sidecarOf(path)).catch(() => undefined);
     await ctx.record({ repo: repo.id, op: "delete", reason: `archive rotated out (keep ${ctx.options.keep})`, details: { path } });
   }
+  return result;
 }
