@@ -79,7 +79,9 @@ function unique(items: readonly (string | undefined)[]): string[] {
 
 function real(path: string): string {
   try {
-    return realpathSync(path);
+    // libc realpath: one call instead of node's JS walk (an lstat per path component); a daemon
+    // resolves every repository's dirs on each process scan.
+    return realpathSync.native(path);
   } catch {
     return path;
   }

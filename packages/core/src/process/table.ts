@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import type { Repository } from "../repo/types.js";
 import type { TmpEntry } from "../repo/tmpfiles-types.js";
-import { isGitProcess, parseGitArgv } from "./git-argv.js";
+import { isGitProcess, parseGitArgv, type GitInvocation } from "./git-argv.js";
 import { matchGitProcess, parseEnviron, repoDirsOf, type MatchCache } from "./git-match.js";
 import { provesDead } from "./liveness.js";
 import { bootTimeMs, clockTicksPerSecond, errnoOf, isGone, parseProcStat, readProcFile } from "./procfs.js";
@@ -20,6 +20,7 @@ import type {
   LivenessVerdict,
   OwnedChild,
   ProcessTableApi,
+  ProcInfo,
   ProcSnapshot,
 } from "./types.js";
 
@@ -36,6 +37,20 @@ export interface ProcessTableOptions {
   trustUninspectableAncestors?: boolean;
 }
 
+/** A snapshot's git processes, prepared for matching (see `ProcessTable.#gitsOf`). */
+interface SnapshotGits {
+  list: Array<{
+    proc: ProcInfo;
+    /** `proc` with its cwd normalized (no " (deleted)" suffix). */
+    forMatch: ProcInfo;
+    inv: GitInvocation;
+    env: Map<string, string> | undefined;
+    parentCwd: string | undefined;
+  }>;
+  /** realpath and git-dir discovery results; they do not depend on the repository asked about. */
+  cache: MatchCache;
+}
+
 /** The /proc-backed ProcessTableApi. */
 export class ProcessTable implements ProcessTableApi {
   readonly supported: boolean;
@@ -46,6 +61,7 @@ export class ProcessTable implements ProcessTableApi {
   readonly #ticksPerSecond: number;
   #bootMs: number;
   readonly #children = new Map<number, { child: OwnedChild; startTicks: number | undefined }>();
+  readonly #gits = new WeakMap<ProcSnapshot, SnapshotGits>();
 
   constructor(options: ProcessTableOptions = {}) {
     this.#procRoot = options.procRoot ?? "/proc";
@@ -105,21 +121,37 @@ export class ProcessTable implements ProcessTableApi {
 
   async gitProcessesFor(repo: Repository, snapshot?: ProcSnapshot): Promise<GitProcInfo[]> {
     const snap = snapshot ?? (await this.scan({ fds: false }));
+    const gits = this.#gitsOf(snap);
+    if (gits.list.length === 0) return []; // the idle case: no realpath of the repository's dirs
     const dirs = repoDirsOf(repo);
-    const cache: MatchCache = new Map();
     const out: GitProcInfo[] = [];
+    for (const g of gits.list) {
+      const match = matchGitProcess(g.forMatch, g.inv, g.env, g.parentCwd, dirs, gits.cache);
+      if (match !== "other") out.push({ ...g.proc, role: g.inv.role, match });
+    }
+    return out;
+  }
+
+  /**
+   * The live git processes of a snapshot with what matching needs (environment, parsed argv,
+   * normalized cwds), read once per snapshot: a daemon asks about every repository against the
+   * same snapshot, and a reap pass asks once per candidate.
+   */
+  #gitsOf(snap: ProcSnapshot): SnapshotGits {
+    let gits = this.#gits.get(snap);
+    if (gits) return gits;
+    gits = { list: [], cache: new Map() };
     for (const proc of snap.processes) {
       if (proc.state === "Z" || proc.state === "X" || !isGitProcess(proc.argv, proc.comm)) continue;
       const env = this.#environ(proc.pid);
       if (env === "gone") continue;
-      const inv = parseGitArgv(proc.argv, proc.comm);
       const cwd = proc.cwd === undefined ? undefined : normalizeTarget(proc.cwd);
       const parent = snap.get(proc.ppid)?.cwd;
       const parentCwd = parent === undefined ? undefined : normalizeTarget(parent);
-      const match = matchGitProcess({ ...proc, cwd }, inv, env, parentCwd, dirs, cache);
-      if (match !== "other") out.push({ ...proc, role: inv.role, match });
+      gits.list.push({ proc, forMatch: { ...proc, cwd }, inv: parseGitArgv(proc.argv, proc.comm), env, parentCwd });
     }
-    return out;
+    this.#gits.set(snap, gits);
+    return gits;
   }
 
   liveness(repo: Repository, entry: TmpEntry, options?: LivenessOptions): Promise<LivenessVerdict> {
