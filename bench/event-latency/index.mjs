@@ -33,11 +33,14 @@ export default {
         let hash;
         let t0;
         if (i % 20 === 0) {
-          // a real repack: the new pack's .idx is renamed into place by git; time from its ctime
+          // a real repack: the new pack's .idx is renamed into place by git; time from its ctime.
+          // `repack -d` packs only reachable loose objects: commit the blob first.
+          const tree = git(repo, ["mktree"], `100644 blob ${oid}\tlatency-${i}\n`);
+          git(repo, ["update-ref", "HEAD", git(repo, ["commit-tree", tree, "-p", "HEAD", "-m", `latency ${i}`])]);
           const before = new Set(readdirSync(packDir).filter((f) => f.endsWith(".idx")));
           git(repo, ["repack", "-d", "-q"]);
           const added = readdirSync(packDir).find((f) => f.endsWith(".idx") && !before.has(f));
-          if (!added) continue;
+          if (!added) throw new Error(`git repack -d wrote no new pack (iteration ${i})`);
           hash = added.slice("pack-".length, -".idx".length);
           t0 = statSync(join(packDir, added)).ctimeMs;
         } else {
