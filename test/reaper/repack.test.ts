@@ -38,7 +38,11 @@ describe("tmp-pack-reaper beside a running repack", () => {
     const objectsBefore = git(repoDir, ["rev-list", "--objects", "--all"]).split("\n").length;
     const rig = await startReaper(repoDir, { sweepIntervalMs: 100, minAgeMs: { tmp: 0, lock: 0, refLock: 0 } });
     const started = Date.now();
-    const repack = spawnTracked("git", ["repack", "-a", "-d", "-f", "-q"], { cwd: repoDir, stdio: ["ignore", "ignore", "pipe"] });
+    // one thread and a wider delta window: ~3 s on a quiet 2-core machine, so the sweeps run beside it
+    const repack = spawnTracked("git", ["-c", "pack.threads=1", "repack", "-a", "-d", "-f", "-q", "--window=50"], {
+      cwd: repoDir,
+      stdio: ["ignore", "ignore", "pipe"],
+    });
     let stderr = "";
     repack.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
     const exit = new Promise<number | null>((r) => repack.on("exit", (code) => r(code)));
@@ -48,6 +52,10 @@ describe("tmp-pack-reaper beside a running repack", () => {
     mkdirSync(join(rig.repo.objectsDir, "fe"), { recursive: true });
     const dead = join(rig.repo.objectsDir, "fe", "tmp_obj_deadwriter");
     writeFileSync(dead, "x");
+    // the repack (started before the file) is still alive: the file must be kept meanwhile
+    await new Promise((r) => setTimeout(r, 300));
+    expect(repack.exitCode).toBeNull();
+    expect(existsSync(dead)).toBe(true);
     const code = await exit;
     const repackMs = Date.now() - started;
     expect(code, stderr).toBe(0);
