@@ -20,6 +20,22 @@ function holdOpen(path: string) {
   }
 }
 
+describe("ProcessTable.scan sharing (maxAgeMs)", () => {
+  it("reuses a recent scan only when asked, and never a scan without fds for one with fds", async () => {
+    const t = new ProcessTable();
+    const a = await t.scan({ fds: false });
+    expect(await t.scan({ fds: false, maxAgeMs: 60_000 })).toBe(a);
+    expect(await t.scan({ fds: false })).not.toBe(a); // default: always fresh
+    const child = spawnTracked("sleep", ["600"]);
+    await waitFor(() => child.pid !== undefined);
+    const withFds = await t.scan({ fds: true, maxAgeMs: 60_000 });
+    expect(withFds.get(child.pid!)).toBeDefined(); // fresh: a scan without fds cannot serve it
+    expect(await t.scan({ fds: false, maxAgeMs: 60_000 })).toBe(withFds); // one with fds serves both
+    await new Promise((r) => setTimeout(r, 30));
+    expect(await t.scan({ fds: false, maxAgeMs: 10 })).not.toBe(withFds); // too old
+  });
+});
+
 describe("ProcessTable.scan", () => {
   it("sees our own process with pid, ppid, start time, argv and cwd", async () => {
     expect(table.supported).toBe(true);

@@ -38,7 +38,8 @@ export class ProcessMonitor {
     if (this.#scanning) return;
     this.#scanning = true;
     try {
-      const snapshot = await this.processes.scan({ fds: false });
+      // share a recent scan with other pollers (e.g. aggregate-during-repack's repack detection)
+      const snapshot = await this.processes.scan({ fds: false, maxAgeMs: this.intervalMs / 2 });
       const ours = new Set(this.processes.ownedChildren().map((c) => c.pid));
       for (const repo of this.repos()) {
         const found = await this.processes.gitProcessesFor(repo, snapshot);

@@ -22,6 +22,7 @@ import type {
   ProcessTableApi,
   ProcInfo,
   ProcSnapshot,
+  ScanRequest,
 } from "./types.js";
 
 export interface ProcessTableOptions {
@@ -61,6 +62,8 @@ export class ProcessTable implements ProcessTableApi {
   readonly #ticksPerSecond: number;
   #bootMs: number;
   readonly #children = new Map<number, { child: OwnedChild; startTicks: number | undefined }>();
+  /** The latest scan, for callers that accept a recent one (`maxAgeMs`). */
+  #recent: { snapshot: ProcSnapshot; takenAt: number; withFds: boolean } | undefined;
   readonly #gits = new WeakMap<ProcSnapshot, SnapshotGits>();
 
   constructor(options: ProcessTableOptions = {}) {
@@ -75,12 +78,18 @@ export class ProcessTable implements ProcessTableApi {
     }
   }
 
-  async scan(options: { fds?: boolean } = {}): Promise<ProcSnapshot> {
+  async scan(options: ScanRequest = {}): Promise<ProcSnapshot> {
     const withFds = options.fds ?? false;
     if (!this.supported) return new ProcSnapshotImpl({ processes: [], fds: new Map(), withFds });
+    const maxAge = options.maxAgeMs ?? 0;
+    const recent = this.#recent;
+    if (maxAge > 0 && recent && Date.now() - recent.takenAt <= maxAge && (recent.withFds || !withFds)) return recent.snapshot;
     this.#bootMs = bootTimeMs(this.#procRoot) ?? this.#bootMs;
     const ctx: ScanContext = { procRoot: this.#procRoot, bootMs: this.#bootMs, ticksPerSecond: this.#ticksPerSecond };
-    return new ProcSnapshotImpl(await scanProc(ctx, withFds));
+    const takenAt = Date.now();
+    const snapshot = new ProcSnapshotImpl(await scanProc(ctx, withFds));
+    this.#recent = { snapshot, takenAt, withFds };
+    return snapshot;
   }
 
   isAlive(pid: number): boolean {

@@ -29,6 +29,17 @@ export interface FdInfo {
   target: string;
 }
 
+export interface ScanRequest {
+  /** Also read every process's descriptors (needed for holders()). */
+  fds?: boolean;
+  /**
+   * Accept a snapshot taken at most this long ago (by any caller; one with fds serves a request
+   * without). For periodic pollers that can share one scan. Default 0: always a fresh scan —
+   * safety decisions (liveness) never pass this.
+   */
+  maxAgeMs?: number;
+}
+
 /** A /proc scan, cached: queries on the same snapshot never re-read /proc. */
 export interface ProcSnapshot {
   readonly takenAt: number;
@@ -83,7 +94,7 @@ export interface ProcessTableApi {
   /** True where /proc is available. */
   readonly supported: boolean;
   /** Take a fresh scan. With `fds: true` the fd index is built too. */
-  scan(options?: { fds?: boolean }): Promise<ProcSnapshot>;
+  scan(options?: ScanRequest): Promise<ProcSnapshot>;
   /** kill(pid, 0): true if alive (EPERM counts as alive); zombies count as dead. */
   isAlive(pid: number): boolean;
   /** Start time in clock ticks since boot, or undefined if the process is gone. */

@@ -122,7 +122,8 @@ export default definePlugin({
 
     if (o.detectIntervalMs > 0 && ctx.processes.supported) {
       ctx.every(o.detectIntervalMs, async () => {
-        const snapshot = await ctx.processes.scan({ fds: false });
+        // a scan taken by another poller (the engine's process monitor) within the interval will do
+        const snapshot = await ctx.processes.scan({ fds: false, maxAgeMs: o.detectIntervalMs });
         const mine = new Set(ctx.processes.ownedChildren().filter((c) => c.owner === ctx.name).map((c) => c.pid));
         for (const repo of ctx.repos.list()) {
           for (const p of await findRepacks(ctx.processes, repo, snapshot, mine)) {

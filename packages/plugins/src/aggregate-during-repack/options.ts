@@ -16,7 +16,7 @@ export const optionsSchema = z.strictObject({
   /** A roll-up needs at least this many input packs (our own loose-object pack counts). */
   minInputPacks: z.number().int().min(2).default(2),
   /** Poll for external repack/gc/maintenance processes this often (0: rely on `process.seen` only). */
-  detectIntervalMs: z.number().int().nonnegative().default(1_000),
+  detectIntervalMs: z.number().int().nonnegative().default(2_000),
   /** While waiting for a repack's first pack-objects child, look this often. */
   childPollMs: z.number().int().positive().default(100),
   /** Time limit of each git step of a cycle (the whole tree is killed). */
