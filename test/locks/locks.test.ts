@@ -192,7 +192,7 @@ describe("stale detection", () => {
   });
 
   it("removes what a killed gitmaint left mid-operation (tmp, aside, guard files of dead pids) and nothing else", async () => {
-    const { repo, locks } = setup();
+    const { repo, locks, journal } = setup();
     const dir = locksDirOf(repo);
     mkdirSync(dir, { recursive: true });
     const dead = deadPid();
@@ -210,5 +210,16 @@ describe("stale detection", () => {
     expect(readdirSync(dir).sort()).toEqual([`.gitmaint-tmp-${process.ppid}-0a1b`, "maintenance.lock", "snapshot.takeover-fedcba9876543210"]);
     expect(readdirSync(repo.objectsDir).filter((n) => n.includes("."))).toEqual(["maintenance.lock", "unrelated.stale"]);
     await h.release();
+    // every removal is in the journal (invariant 6)
+    const deleted = (await journal.read(repo.id)).filter((e) => e.op === "delete").map((e) => e.path ?? "");
+    expect(deleted.sort()).toEqual(
+      [
+        `gitmaint/locks/.gitmaint-tmp-${dead}-0a1b`,
+        `gitmaint/locks/fetch.lock.stale-${dead}-00ff`,
+        "gitmaint/locks/fetch.takeover-0123456789abcdef",
+        `objects/.gitmaint-tmp-${dead}-77`,
+        `objects/maintenance.lock.stale-${dead}-77`,
+      ].sort(),
+    );
   });
 });

@@ -162,8 +162,10 @@ export class Locks implements LocksApi {
     let handle: Handle | undefined;
     try {
       await mkdir(locksDirOf(repo), { recursive: true });
-      await sweepLeftovers(locksDirOf(repo), this.#processes);
-      if (name === "maintenance") await sweepLeftovers(repo.objectsDir, this.#processes);
+      const record = (path: string, reason: string): Promise<void> =>
+        this.#journal?.append({ repo: repo.id, plugin: owner, op: "delete", path: relative(repo.commonDir, path), reason }) ?? Promise.resolve();
+      await sweepLeftovers(locksDirOf(repo), this.#processes, record);
+      if (name === "maintenance") await sweepLeftovers(repo.objectsDir, this.#processes, record);
       const mine = await this.#takeFile(repo, name, owner, path, text, (info, ctx) => judgeGitmaintLock(info, ctx));
       if (mine !== true) return mine;
       created.push(path);

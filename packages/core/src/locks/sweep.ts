@@ -12,8 +12,11 @@ import { inspectLockFile, removeIfContent } from "./lockfile.js";
 const PID_NAMED = /^\.gitmaint-tmp-(\d+)-[0-9a-f]+$|\.stale-(\d+)-[0-9a-f]+$/;
 const GUARD = /\.takeover-[0-9a-f]{16}$/;
 
+/** Records a removal before it happens (invariant 6); a failure to record cancels the removal. */
+export type RecordRemoval = (path: string, reason: string) => Promise<void>;
+
 /** Removes leftovers of dead gitmaint processes from `dir`. Returns the names removed. */
-export async function sweepLeftovers(dir: string, processes: ProcessTableApi): Promise<string[]> {
+export async function sweepLeftovers(dir: string, processes: ProcessTableApi, record?: RecordRemoval): Promise<string[]> {
   let names: string[];
   try {
     names = await readdir(dir);
@@ -27,6 +30,7 @@ export async function sweepLeftovers(dir: string, processes: ProcessTableApi): P
       if (m) {
         const pid = Number(m[1] ?? m[2]);
         if (pid !== process.pid && !processes.isAlive(pid)) {
+          await record?.(join(dir, name), `leftover of a lock operation of dead gitmaint pid ${pid}`);
           await unlink(join(dir, name));
           removed.push(name);
         }
@@ -34,6 +38,7 @@ export async function sweepLeftovers(dir: string, processes: ProcessTableApi): P
         const info = await inspectLockFile(join(dir, name));
         const pid = info?.holder?.pid;
         if (info && pid !== undefined && pid !== process.pid && !processes.isAlive(pid)) {
+          await record?.(info.path, `takeover guard of dead gitmaint pid ${pid}`);
           if (await removeIfContent(info.path, info.text)) removed.push(name);
         }
       }
