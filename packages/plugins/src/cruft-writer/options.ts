@@ -5,7 +5,50 @@
 import { availableParallelism } from "node:os";
 import { z } from "@gitmaint/core";
 
-const DAY = 24 * 60 * 60 * 1000;
+const HOUR = 60 * 60 * 1000;
+const DAY = 24 * HOUR;
+
+/** The shortest grace accepted: anything shorter would let `prune`/`--cruft-expiration` drop objects (and tmp files) a running push still needs. */
+export const MIN_GRACE_MS = HOUR;
+
+const UNIT_MS: Record<string, number> = {
+  second: 1000,
+  minute: 60 * 1000,
+  hour: HOUR,
+  day: DAY,
+  week: 7 * DAY,
+  month: 30 * DAY, // git subtracts calendar months; 30 days is only used for the floor check
+  year: 365 * DAY,
+};
+
+/**
+ * The length of a grace written as a relative git approxidate (`2.weeks.ago`, `3 days ago`,
+ * `1.week.2.days.ago`, `36.hours`): the sum of its `<n>.<unit>` pairs in ms. Undefined for anything
+ * else: `now`, `all`, `never`, absolute dates and other approxidate oddities are not a grace.
+ */
+export function graceMs(grace: string): number | undefined {
+  const words = grace.trim().toLowerCase().split(/[. _]+/);
+  if (words.at(-1) === "ago") words.pop();
+  if (words.length === 0 || words.length % 2 !== 0) return undefined;
+  let total = 0;
+  for (let i = 0; i < words.length; i += 2) {
+    const count = words[i] ?? "";
+    const unit = UNIT_MS[(words[i + 1] ?? "").replace(/s$/, "")];
+    if (!/^\d{1,6}$/.test(count) || unit === undefined) return undefined;
+    total += Number(count) * unit;
+  }
+  return total;
+}
+
+/** Why a grace is refused, or undefined when it is a relative approxidate of at least MIN_GRACE_MS. */
+export function graceProblem(grace: string): string | undefined {
+  const ms = graceMs(grace);
+  if (ms === undefined)
+    return `${JSON.stringify(grace)} is not a grace period: use a relative git approxidate like "2.weeks.ago" or "3.days.ago" (never "now", "all" or "never")`;
+  if (ms < MIN_GRACE_MS)
+    return `${JSON.stringify(grace)} is shorter than the 1-hour minimum (a shorter grace lets git prune objects and tmp files a running push still needs)`;
+  return undefined;
+}
 
 /** `pack.threads` default: the machine's cores, capped at 4 (bounded memory per thread). */
 export const DEFAULT_PACK_THREADS = Math.max(1, Math.min(4, availableParallelism()));
@@ -13,9 +56,18 @@ export const DEFAULT_PACK_THREADS = Math.max(1, Math.min(4, availableParallelism
 export const optionsSchema = z.strictObject({
   /**
    * Grace period of unreachable objects, as a git approxidate (`--cruft-expiration`,
-   * `prune --expire`). Default `2.weeks.ago` = git's `gc.pruneExpire`.
+   * `prune --expire`). Default `2.weeks.ago` = git's `gc.pruneExpire`. Only relative forms of at
+   * least 1 hour are accepted (`now`, `all`, `never` and absolute dates are refused: DESIGN §6 and
+   * invariant 4).
    */
-  grace: z.string().min(1).default("2.weeks.ago"),
+  grace: z
+    .string()
+    .min(1)
+    .default("2.weeks.ago")
+    .superRefine((value, ctx) => {
+      const problem = graceProblem(value);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    }),
   /** Minimum time between two automatic full repacks (Gitaly `FullRepackCooldownPeriod`, 5 days). */
   fullRepackCooldownMs: z.number().int().nonnegative().default(5 * DAY),
   /** Pack loose objects above this estimate (Gitaly `looseObjectLimit` 1024; git's `gc.auto` is 6700). */
