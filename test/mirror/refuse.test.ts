@@ -5,7 +5,7 @@
  * on restore with nothing written at the target.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, statSync, truncateSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, statSync, symlinkSync, truncateSync, writeFileSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -91,6 +91,18 @@ describe("mirror-snapshot refuses", () => {
     truncateSync(out, Math.floor(statSync(out).size / 2));
     const to = join(tempDir("restore-"), "r.git");
     await expect(rig.restore(out, to)).rejects.toThrow(/does not match its checksum/);
+    expect(existsSync(to)).toBe(false);
+    expect(stagingLeftovers(to)).toEqual([]);
+  });
+
+  it("an archive with a symlink member (checksum recomputed) is refused before extraction", async () => {
+    const rig = await startArchiver(packedRepo());
+    const out = join(tempDir("out-"), "a.tar");
+    await rig.archive(out);
+    const outside = tempDir("outside-");
+    tamper(out, (root) => symlinkSync(outside, join(root, "repo.git", "escape")));
+    const to = join(tempDir("restore-"), "r.git");
+    await expect(rig.restore(out, to)).rejects.toThrow(/member is not a regular file or directory/);
     expect(existsSync(to)).toBe(false);
     expect(stagingLeftovers(to)).toEqual([]);
   });

@@ -63,6 +63,13 @@ async function checkMembers(archive: string, signal: AbortSignal): Promise<void>
     const ok = name === MANIFEST_NAME || name === `${REPO_DIR}/` || name.startsWith(`${REPO_DIR}/`);
     if (!ok || name.split("/").includes("..")) throw new ArchiveError("corrupt", `corrupt archive ${archive}: unexpected member "${name}"`);
   }
+  // gitmaint's archives hold only regular files and directories: a link (symbolic or hard) or a
+  // device could point the restored repository, or the extraction itself, outside the target.
+  const verbose = (await execFileAsync("tar", ["-tvf", archive], { signal, maxBuffer: 512 * 1024 * 1024 })).stdout;
+  for (const line of verbose.split("\n").filter(Boolean)) {
+    const type = line[0];
+    if (type !== "-" && type !== "d") throw new ArchiveError("corrupt", `corrupt archive ${archive}: member is not a regular file or directory: ${line.slice(0, 120)}`);
+  }
 }
 
 export async function restoreArchive(services: RestoreServices, request: RestoreRequest): Promise<RestoreResult> {
