@@ -4,8 +4,10 @@
  *     explicit oid list, then delete those loose copies the new pack's `.idx` lists (prune-packed's
  *     rule, minus its rmdir of fan-out directories, which races concurrent object writers);
  * (b) unprotected, complete, settled, small packs (and our own earlier outputs) → one pack with
- *     `pack-objects --stdin-packs --window=0`; journal; re-check the guard (ProcessTable) and each
- *     input's sidecars right before deleting; delete each input `.pack` first, `.idx` last.
+ *     `pack-objects --stdin-packs --window=0`, naming as excluded only packs no running repack can
+ *     delete; journal; re-check the guard (ProcessTable) and each input's sidecars right before
+ *     deleting; delete each input `.pack` first, `.idx` last. Inputs are deleted only when this
+ *     cycle installed the output, or a complete pack of that name already holds their objects.
  * Outputs carry a marker `.keep` while they are written and installed; it is removed at the end.
  */
 import { rm, stat, unlink } from "node:fs/promises";
@@ -13,11 +15,12 @@ import { join, relative } from "node:path";
 import { errorMessage, type PluginContext, type Repository } from "@gitmaint/core";
 import type { PackDirWatch } from "./dir-watch.js";
 import { writeAndInstall, type WrittenPack } from "./install.js";
-import { listLoose } from "./loose.js";
+import { listLoose, removePackedLoose } from "./loose.js";
 import { removeMarker, type Owner } from "./markers.js";
 import type { AggregateOptions } from "./options.js";
-import { idxObjectIds, listPackDir, midxPacks, PROTECTING_SIDECARS, type PackInfo } from "./pack-dir.js";
-import { selectInputs, type ProtectedSet, type Skipped } from "./protect.js";
+import { listPackDir, midxPacks, PROTECTING_SIDECARS, type PackInfo } from "./pack-dir.js";
+import { excludablePacks, selectInputs, type ProtectedSet, type Skipped } from "./protect.js";
+import { whyNotCovered } from "./verify.js";
 
 export type CycleCtx = Pick<PluginContext<AggregateOptions>, "git" | "options" | "record" | "state" | "logger" | "name">;
 
@@ -109,7 +112,16 @@ export async function runCycle(ctx: CycleCtx, env: CycleEnv): Promise<CycleResul
         details: { hash: written.hash, looseObjects: loose.oids.length, noDelta: true },
       });
       phase("pack-loose");
-      res.prunedLoose = await removePackedLoose(repo, written.hash, loose.oids);
+      const idx = join(repo.packDir, `pack-${written.hash}.idx`);
+      res.prunedLoose = await removePackedLoose(repo.objectsDir, idx, loose.oids, (batch) =>
+        ctx.record({
+          repo: repo.id,
+          op: "delete",
+          path: relative(repo.commonDir, repo.objectsDir),
+          reason: `${batch.length} loose objects now in pack-${written.hash} (aggregate-during-repack, ${env.context})`,
+          details: { loose: batch, pack: written.hash },
+        }),
+      );
       await removeMarker(repo.packDir, written.hash, env.owner);
       phase("remove-loose");
     }
@@ -138,19 +150,31 @@ export async function runCycle(ctx: CycleCtx, env: CycleEnv): Promise<CycleResul
   const again = await env.guard();
   phase("guard");
   if (again) return (res.stopped = again), done();
-  // Every other complete pack is named as excluded (`^pack-X.pack`): its objects are left out and the
-  // name-hash walk stops there instead of walking the whole history in the repack's packs.
-  const chosen = new Set(inputs.map((p) => p.hash));
-  const excluded = [...listing.packs.values()].filter((p) => !chosen.has(p.hash) && p.complete && p.exts.has("pack"));
+  // Packs certain to outlive the output are named as excluded (`^pack-X.pack`): their objects are
+  // left out and the name-hash walk stops there. A pack the running repack listed (and may delete)
+  // is never excluded: the output must hold every object of the inputs that only such a pack has.
+  const excluded = excludablePacks(listing, inputs, env.protectedSet);
   const stdin = [...inputs.map((p) => `${p.name}.pack`), ...excluded.map((p) => `^${p.name}.pack`)].join("\n") + "\n";
   const written = await write(ctx, env, ["--stdin-packs"], stdin);
   phase("roll-up");
   if (!written) return (res.stopped = "pack-objects wrote nothing"), done();
   res.output = written.hash;
-  res.bytesWritten += written.bytes;
-  env.ours.add(written.hash);
+  const victims = inputs.filter((p) => p.hash !== written.hash);
+  if (!written.installed) {
+    // not installed by us (a pack or a `.keep` of that name was there): delete nothing unless a
+    // complete pack of that name holds every object about to lose its last copy
+    const why = await whyNotCovered(repo.packDir, written.hash, victims, excluded);
+    if (why) {
+      res.stopped = `output not installed: ${why}`;
+      res.kept.push(...victims.map((p) => ({ hash: p.hash, why: res.stopped ?? "" })));
+      await ctx.record({ repo: repo.id, op: "note", reason: `aggregate-during-repack: kept the ${victims.length} inputs of pack-${written.hash}: ${res.stopped}`, details: { inputs: victims.map((p) => p.hash) } });
+      return done();
+    }
+  } else {
+    res.bytesWritten += written.bytes;
+    env.ours.add(written.hash);
+  }
   try {
-    const victims = inputs.filter((p) => p.hash !== written.hash);
     await journalCycle(ctx, env, written, victims, res);
     phase("journal");
     await deleteInputs(ctx, env, written.hash, victims, res);
@@ -159,27 +183,6 @@ export async function runCycle(ctx: CycleCtx, env: CycleEnv): Promise<CycleResul
     await removeMarker(repo.packDir, written.hash, env.owner);
   }
   return done();
-}
-
-/**
- * Deletes the loose objects just packed, each only if the installed pack's `.idx` lists it. This is
- * what `git prune-packed` does, restricted to our own list and without removing emptied fan-out
- * directories: prune-packed's rmdir races concurrent writers (`hash-object`, `unpack-objects`: "unable
- * to create temporary file"), which a test here hit within seconds at a 5 s cycle.
- */
-async function removePackedLoose(repo: Repository, hash: string, oids: string[]): Promise<number> {
-  const inPack = new Set(await idxObjectIds(join(repo.packDir, `pack-${hash}.idx`)));
-  let n = 0;
-  for (const oid of oids) {
-    if (!inPack.has(oid)) continue;
-    try {
-      await unlink(join(repo.objectsDir, oid.slice(0, 2), oid.slice(2)));
-      n++;
-    } catch {
-      // already gone (a concurrent prune-packed or repack -d)
-    }
-  }
-  return n;
 }
 
 async function write(ctx: CycleCtx, env: CycleEnv, args: string[], input: string): Promise<WrittenPack | undefined> {

@@ -2,8 +2,9 @@
  * Loose objects of a repository (`objects/xx/<rest>`), optionally only those written (mtime) at or
  * after a time: the objects that arrived since a repack started.
  */
-import { readdir, stat } from "node:fs/promises";
+import { readdir, stat, unlink } from "node:fs/promises";
 import { join } from "node:path";
+import { idxObjectIds } from "./pack-dir.js";
 
 const FANOUT_RE = /^[0-9a-f]{2}$/;
 const REST_RE = /^[0-9a-f]{38}$|^[0-9a-f]{62}$/;
@@ -44,4 +45,33 @@ export async function listLoose(objectsDir: string, options: { since?: number; l
     }
   }
   return out;
+}
+
+/** Loose objects deleted per journal entry (the entry names each one). */
+export const LOOSE_DELETE_BATCH = 1000;
+
+/**
+ * Deletes the loose objects just packed, each only if the installed pack's `.idx` lists it. This is
+ * what `git prune-packed` does, restricted to our own list and without removing emptied fan-out
+ * directories: prune-packed's rmdir races concurrent writers (`hash-object`, `unpack-objects`: "unable
+ * to create temporary file"), which a test here hit within seconds at a 5 s cycle. Each batch of
+ * object ids is passed to `journal` before any of them is deleted.
+ */
+export async function removePackedLoose(objectsDir: string, idxPath: string, oids: readonly string[], journal: (batch: string[]) => Promise<void>): Promise<number> {
+  const inPack = new Set(await idxObjectIds(idxPath));
+  const doomed = oids.filter((oid) => inPack.has(oid));
+  let n = 0;
+  for (let i = 0; i < doomed.length; i += LOOSE_DELETE_BATCH) {
+    const batch = doomed.slice(i, i + LOOSE_DELETE_BATCH);
+    await journal(batch);
+    for (const oid of batch) {
+      try {
+        await unlink(join(objectsDir, oid.slice(0, 2), oid.slice(2)));
+        n++;
+      } catch {
+        // already gone (a concurrent prune-packed or repack -d)
+      }
+    }
+  }
+  return n;
 }

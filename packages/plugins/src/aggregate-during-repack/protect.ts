@@ -11,6 +11,8 @@ import { PROTECTING_SIDECARS, type PackDirListing, type PackInfo } from "./pack-
 
 export class ProtectedSet {
   readonly #hashes = new Set<string>();
+  /** Protected packs that had a `.keep` at every repack listing that named them (see `survives`). */
+  readonly #keptWhenListed = new Set<string>();
   /** Why each hash is protected (first reason), for the journal and tests. */
   readonly reasons = new Map<string, string>();
 
@@ -34,10 +36,26 @@ export class ProtectedSet {
 
   /** Protects everything the listing (and the watch) shows as in use by a repack or pinned. */
   addListing(listing: PackDirListing, watch: PackDirWatch | undefined, reason: string): void {
-    for (const info of listing.packs.values()) this.add(info.hash, reason);
+    for (const info of listing.packs.values()) {
+      const kept = info.exts.has("keep");
+      if (!this.#hashes.has(info.hash) && kept) this.#keptWhenListed.add(info.hash);
+      else if (!kept) this.#keptWhenListed.delete(info.hash);
+      this.add(info.hash, reason);
+    }
     for (const hash of listing.staging.keys()) this.add(hash, "repack output (.tmp-<pid>-pack-*)");
     for (const hash of listing.midx) this.add(hash, "in the multi-pack-index");
     if (watch) for (const hash of watch.stagingSeen.keys()) this.add(hash, "repack output (.tmp-<pid>-pack-*)");
+  }
+
+  /**
+   * True when the running repack(s) cannot delete this pack: it is not protected (not in any
+   * repack's list: only our own later roll-ups remove it, and they carry its objects along), or it
+   * had a `.keep` when the repack's list was recorded and still has one (`repack -d` leaves packs it
+   * listed as kept).
+   */
+  survives(info: PackInfo): boolean {
+    if (!this.#hashes.has(info.hash)) return true;
+    return this.#keptWhenListed.has(info.hash) && info.exts.has("keep");
   }
 
   /** Adds what became protected since (new staging names, midx). Never removes anything. */
@@ -77,6 +95,20 @@ export function whyNotInput(info: PackInfo, input: SelectInput): string | undefi
   const seen = Math.max(info.changedAt, watch?.firstSeen.get(info.hash) ?? 0);
   if (input.now - seen < input.minPackAgeMs) return "not settled yet";
   return undefined;
+}
+
+/**
+ * The packs a roll-up may name as excluded (`^pack-X.pack`): `--stdin-packs` leaves out every object
+ * also found in an excluded pack, so only packs certain to outlive the output qualify — complete,
+ * not an input, and not deletable by a running repack (`ProtectedSet.survives`). A protected pack
+ * the repack may delete (`-d`) is never excluded: an object we would leave out because of it could
+ * be dropped by the repack (an expired unreachable object re-sent by a push) and then exist nowhere.
+ */
+export function excludablePacks(listing: PackDirListing, inputs: readonly PackInfo[], protectedSet: ProtectedSet | undefined): PackInfo[] {
+  const chosen = new Set(inputs.map((p) => p.hash));
+  return [...listing.packs.values()].filter(
+    (p) => !chosen.has(p.hash) && p.complete && p.exts.has("pack") && (protectedSet === undefined || protectedSet.survives(p)),
+  );
 }
 
 /** The inputs of a roll-up (oldest first) and the packs skipped with the reason. */
