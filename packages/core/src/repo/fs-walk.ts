@@ -64,11 +64,16 @@ export async function lstatSafe(path: string, problems: ScanProblem[]): Promise<
   }
 }
 
-/** Reads the first `max` bytes of a regular file without following a symlink; undefined on failure. */
+/**
+ * Reads the first `max` bytes of a regular file without following a symlink and without blocking
+ * (O_NONBLOCK: a FIFO put in its place is opened, seen not to be a regular file and not read);
+ * undefined on failure or when it is not a regular file.
+ */
 export async function readSmallNoFollow(path: string, max = 512): Promise<string | undefined> {
   let handle;
   try {
-    handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+    handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    if (!(await handle.stat()).isFile()) return undefined;
     const buf = Buffer.alloc(max);
     const { bytesRead } = await handle.read(buf, 0, max, 0);
     return buf.subarray(0, bytesRead).toString("utf8");

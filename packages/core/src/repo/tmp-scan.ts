@@ -16,6 +16,7 @@ import {
   readSmallNoFollow,
   throwIfAborted,
 } from "./fs-walk.js";
+import { parseHolder } from "../locks/holder.js";
 import { classifyTmpPath, parseGcPid, parseKeepContent, stagingPid, type TmpFacts } from "./tmp-classify.js";
 import type { ScanProblem, TmpEntry, TmpKind, TmpScan } from "./tmpfiles-types.js";
 import type { Repository } from "./types.js";
@@ -151,7 +152,24 @@ async function record(ctx: Ctx, path: string, kind: TmpKind, owner: Partial<TmpE
     const gc = parseGcPid((await readSmallNoFollow(path)) ?? "");
     if (gc) Object.assign(entry, gc);
   }
+  if (kind === "lock" && st.isFile()) Object.assign(entry, await lockHolderOwner(path));
   ctx.entries.push(entry);
+}
+
+/**
+ * The holder gitmaint's Locks write into a lock it holds (`objects/maintenance.lock` carries
+ * `{pid, startTicks, host, owner, acquiredAt}`; git's own locks are empty or not JSON): its pid,
+ * start ticks and host, so the liveness proof keeps the lock while that process lives. Git's
+ * maintenance.lock is never held open by gitmaint, so without this it would look dead.
+ */
+async function lockHolderOwner(path: string): Promise<Pick<TmpEntry, "pid" | "startTicks" | "host">> {
+  const holder = parseHolder((await readSmallNoFollow(path, 1024)) ?? "");
+  if (!holder) return {};
+  return {
+    pid: holder.pid,
+    host: holder.host,
+    ...(holder.startTicks === undefined ? {} : { startTicks: holder.startTicks }),
+  };
 }
 
 /** Path relative to the common git dir, or to the objects dir when that lives elsewhere. */

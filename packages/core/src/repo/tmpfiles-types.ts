@@ -43,9 +43,9 @@ export interface TmpEntry {
   newestChangeMs: number;
   /** Owner pid named by the file name or content, if any. */
   pid?: number;
-  /** Host named in a transfer .keep. */
+  /** Host named in a transfer .keep, gc.pid or the gitmaint holder written into a `lock`. */
   host?: string;
-  /** Owner start time (clock ticks since boot) named in a gitmaint .keep. */
+  /** Owner start time (clock ticks since boot) named in a gitmaint .keep or lock holder. */
   startTicks?: number;
   /** True when the file is a symlink (never followed). */
   isSymlink: boolean;

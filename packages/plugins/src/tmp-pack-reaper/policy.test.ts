@@ -128,6 +128,16 @@ describe("precheck: owners named by the file", () => {
     expect(reused.action).toBe("check");
     expect(reused.action === "check" && reused.livenessEntry.pid).toBeUndefined();
   });
+
+  it("lock with gitmaint's holder: alive with its start time kept, reused pid checked, other host kept", () => {
+    const e = entry("lock", "maintenance.lock", 60 * MIN, { pid: 9, startTicks: 100, host: "here" });
+    const alive = (pid: number, ticks?: number) => pid === 9 && (ticks === undefined || ticks === 100);
+    const kept = precheck(e, input({ ownerAlive: alive }));
+    expect(kept).toEqual({ action: "keep", reason: "gitmaint lock holder pid 9 is alive" });
+    expect(precheck({ ...e, startTicks: 101 }, input({ ownerAlive: alive })).action).toBe("check");
+    const foreign = precheck({ ...e, host: "there" }, input());
+    expect(foreign.action === "keep" && foreign.reason).toMatch(/on another host \(there\)/);
+  });
 });
 
 describe("precheck: names", () => {

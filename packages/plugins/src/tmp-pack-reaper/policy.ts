@@ -94,9 +94,17 @@ function ownerRule(entry: TmpEntry, input: PolicyInput): Keep | { entry: TmpEntr
       const { pid: _gone, ...rest } = entry;
       return { entry: rest, note: `gitmaint pid ${pid} is gone` };
     }
-    default:
-      if (pid !== undefined && input.ownerAlive(pid)) return { action: "keep", reason: `owner pid ${pid} is alive` };
-      return { entry, note: pid !== undefined ? `owner pid ${pid} is dead` : "" };
+    default: {
+      if (pid === undefined) return { entry, note: "" };
+      // A lock whose content names its holder (gitmaint's Locks write {pid, startTicks, host}).
+      const who = entry.kind === "lock" ? `gitmaint lock holder pid ${pid}` : `owner pid ${pid}`;
+      // Another machine's process says nothing about ours: keep (Locks take such locks over after 24 h).
+      if (entry.host !== undefined && entry.host !== input.ourHost) {
+        return { action: "keep", reason: `${who} is on another host (${entry.host}): cannot prove it dead` };
+      }
+      if (input.ownerAlive(pid, entry.startTicks)) return { action: "keep", reason: `${who} is alive` };
+      return { entry, note: `${who} is dead` };
+    }
   }
 }
 
