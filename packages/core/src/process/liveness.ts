@@ -8,7 +8,7 @@ import { basename, dirname, join } from "node:path";
 import type { Repository } from "../repo/types.js";
 import type { TmpEntry } from "../repo/tmpfiles-types.js";
 import { ProcSnapshotImpl } from "./snapshot.js";
-import type { GitProcInfo, LivenessOptions, LivenessVerdict, ProcInfo, ProcSnapshot } from "./types.js";
+import type { GitProcInfo, IgnoredPid, LivenessOptions, LivenessVerdict, ProcInfo, ProcSnapshot } from "./types.js";
 
 /** Default clock slack between file times and process start times. */
 export const DEFAULT_SLACK_MS = 5000;
@@ -47,7 +47,7 @@ export async function provesDead(
   let snapshot = options.snapshot;
   // A snapshot taken without descriptors cannot show holders: take one with them.
   if (!snapshot || (snapshot instanceof ProcSnapshotImpl && !snapshot.withFds)) snapshot = await deps.scanWithFds();
-  const ignore = new Set(options.ignorePids ?? []);
+  const ignore = ignoredPids(deps, snapshot, options.ignorePids ?? []);
 
   const held = holderReason(snapshot, entry, ignore, deps.trustedUninspectable(snapshot));
   if (held) return live(held);
@@ -62,6 +62,24 @@ export async function provesDead(
     }
   }
   return { dead: true, reason: "dead: no holder, no possible writer" };
+}
+
+/**
+ * The pids to ignore: a bare number as given; `{ pid, startTicks }` only while that pid still has
+ * that start time (in the snapshot, or read now when the snapshot does not list it), so a process
+ * that reused the pid still counts.
+ */
+function ignoredPids(deps: LivenessDeps, snapshot: ProcSnapshot, wanted: readonly IgnoredPid[]): Set<number> {
+  const out = new Set<number>();
+  for (const w of wanted) {
+    if (typeof w === "number") {
+      out.add(w);
+      continue;
+    }
+    const ticks = snapshot.get(w.pid)?.startTicks ?? deps.startTicksOf(w.pid);
+    if (ticks === w.startTicks) out.add(w.pid);
+  }
+  return out;
 }
 
 /** Why the pid named by the entry keeps it live, or undefined when that owner is dead (or none). */

@@ -81,11 +81,19 @@ export interface LivenessVerdict {
   reason: string;
 }
 
+/** A process `LivenessOptions.ignorePids` names: a pid with its start time, or a bare pid (see there). */
+export type IgnoredPid = number | { pid: number; /** Start time in clock ticks since boot. */ startTicks: number };
+
 export interface LivenessOptions {
   /** Clock slack between file times and process start times (default 5000 ms). */
   slackMs?: number;
-  /** Pids to ignore (e.g. the dead child being cleaned up, or gitmaint itself). */
-  ignorePids?: readonly number[];
+  /**
+   * Processes not counted as holders or possible writers (rules 1 and 2), e.g. gitmaint itself.
+   * Prefer `{ pid, startTicks }`: it is ignored only while that pid still has that start time, so
+   * an unrelated process that reused the pid is never ignored. A bare number ignores whatever
+   * process has that pid: only for processes known to be dead (then it changes nothing) or our own.
+   */
+  ignorePids?: readonly IgnoredPid[];
   /** A snapshot to reuse; a fresh scan with fds is taken otherwise. */
   snapshot?: ProcSnapshot;
 }

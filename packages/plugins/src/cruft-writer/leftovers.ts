@@ -59,9 +59,18 @@ async function clean(ctx: Ctx, repo: Repository, run: Omit<FailedRun, "repo" | "
   return cleaner.clean({ ...run, repo, owner: ctx.name });
 }
 
-/** Cleans what a step that just failed left behind. */
-export async function cleanAfterFailure(ctx: Ctx, repo: Repository, step: InFlight, how: string): Promise<CleanupOutcome> {
-  const pids = step.pid === undefined ? [] : [step.pid];
+/**
+ * Cleans what a step that just failed left behind. Liveness ignores the step's pid unless
+ * `ignoreStepPid` is false (a previous run's step: that pid is dead or belongs to another process).
+ */
+export async function cleanAfterFailure(
+  ctx: Ctx,
+  repo: Repository,
+  step: InFlight,
+  how: string,
+  ignoreStepPid = true,
+): Promise<CleanupOutcome> {
+  const pids = step.pid === undefined || !ignoreStepPid ? [] : [step.pid];
   const out = await clean(ctx, repo, { subcommand: step.subcommand, pid: step.pid ?? 0, startedAt: step.startedAt, how, pids });
   if (out.cleaned.length > 0) ctx.logger.warn(`${repo.name}: removed ${out.cleaned.length} leftover(s) of the failed git ${step.subcommand}`);
   return out;
@@ -83,7 +92,9 @@ export async function cleanupPreviousRun(ctx: Ctx, repo: Repository): Promise<Pr
   }
 
   const how = "gitmaint was killed while it ran; cleaned by the next run";
-  const result = await cleanAfterFailure(ctx, repo, previous, how);
+  // Never ignore the recorded pid: it is dead (ignoring it changes nothing) or was reused by an
+  // unrelated process, which must still count as a holder and a possible writer.
+  const result = await cleanAfterFailure(ctx, repo, previous, how, false);
   out.cleaned = result.cleaned;
   out.kept = result.kept;
   await ctx.journal.append({

@@ -5,7 +5,7 @@
  */
 import { lstat } from "node:fs/promises";
 import { relative } from "node:path";
-import type { ProcessTableApi, ProcSnapshot, Repository, TmpEntry, TmpScan } from "@gitmaint/core";
+import type { LivenessOptions, ProcessTableApi, ProcSnapshot, Repository, TmpEntry, TmpScan } from "@gitmaint/core";
 import { errorMessage } from "@gitmaint/core";
 import { detectNetworkFs } from "./netfs.js";
 import type { ReaperOptions } from "./options.js";
@@ -28,8 +28,8 @@ export interface PassRequest {
   minAgeOverrideMs?: number | undefined;
   /** Entries changed in this window skip their grace (files a failed gitmaint run left). */
   skipMinAgeWindow?: PolicyInput["skipMinAgeWindow"];
-  /** Pids liveness ignores (the dead child being cleaned up). */
-  ignorePids?: readonly number[];
+  /** Processes liveness ignores (see `LivenessOptions.ignorePids`: prefer `{ pid, startTicks }`). */
+  ignorePids?: LivenessOptions["ignorePids"];
   signal?: AbortSignal;
 }
 

@@ -75,10 +75,11 @@ export class Reaper {
     const repo = this.#ctx.repos.get(e.repo);
     if (!repo) return;
     const slack = this.#ctx.options.slackMs;
+    // No ignorePids: git.finished comes after the child's tree is dead, so its pid holds and
+    // writes nothing; ignoring that number would only ignore an unrelated process that reused it.
     const request: PassRequest = {
       dryRun: false,
       skipMinAgeWindow: { from: e.at - e.durationMs - slack, to: e.at + slack, label: `failed git run ${e.runId} (pid ${e.pid})` },
-      ignorePids: [e.pid],
       signal: this.#ctx.signal,
     };
     const result = await this.#pass(repo, request);
