@@ -9,6 +9,7 @@ import type { ChildProcess } from "node:child_process";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { Engine } from "@gitmaint/core";
 import type { ActionEvent, PluginDefinition } from "@gitmaint/core";
+import type { GuardPass } from "@gitmaint/plugins";
 import { snapshotThrottle, tmpPackReaper } from "@gitmaint/plugins";
 import { cleanupAll, git, spawnTracked, tempDir, waitFor, writeLooseBlobs } from "../helpers/fixtures.js";
 import { isolateGitEnv, makeWorkTree } from "../helpers/snapshot.js";
@@ -131,5 +132,53 @@ describe("snapshot-throttle guard", () => {
     // one alert per hour per dir, not one per sample
     await new Promise((r) => setTimeout(r, 300));
     expect(actions.filter((a) => a.kind === "alerted")).toHaveLength(1);
+  });
+});
+
+describe("snapshot-throttle guard and gitmaint's own runs", () => {
+  it("never kills a grandchild of a gitmaint git run (alias shell -> git) on a watched dir; kills the same shape started by someone else", async () => {
+    const root = tempDir("snaps-");
+    const dir = join(root, "p.git");
+    git(root, ["init", "-q", "--bare", dir]);
+    engine = await Engine.create({
+      repos: [dir],
+      watch: false,
+      stateDir: tempDir("state-"),
+      plugins: [
+        {
+          definition: def(snapshotThrottle),
+          source: "builtin",
+          // passes only when the test asks for one (the timer's first pass sees no process yet)
+          options: { roots: [join(root, "*.git")], includeDefaultRoot: false, maxRuntimeMs: 300, scanIntervalMs: 3_600_000, killGraceMs: 2_000 },
+        },
+      ],
+    });
+    const e = engine;
+    // gitmaint's run: git -> sh (the alias) -> git cat-file --batch (blocked on the pipe), cwd the watched dir
+    const own = e.git.run(["x"], { cwd: dir, config: { "alias.x": "!sleep 600 | git cat-file --batch; true" }, timeoutMs: 120_000, cleanupOnFailure: false });
+    own.catch(() => {});
+    const runPid = await waitFor(() => e.git.live().find((r) => r.argv.includes("x"))?.pid, { what: "gitmaint's git run" });
+    const grandchild = await waitFor(
+      async () => {
+        const snap = await e.processes.scan();
+        return snap.processes.find((p) => p.argv[1] === "cat-file" && snap.get(p.ppid)?.ppid === runPid);
+      },
+      { what: "the alias's git cat-file (a grandchild of the run)" },
+    );
+    // an external process of the same shape on the same dir, started later: the control
+    const external = spawnTracked("git", ["cat-file", "--batch"], { cwd: dir });
+    const externalExit = new Promise<NodeJS.Signals | null>((r) => external.once("exit", (_c, s) => r(s)));
+    const spawnedAt = Date.now();
+    await waitFor(() => Date.now() - spawnedAt > 600, { what: "the external git to outlive maxRuntime" });
+
+    const result = await e.runPlugin("snapshot-throttle", e.repos()[0]!.id, { trigger: "cli" });
+    const pass = result!.data as GuardPass;
+    expect(pass.watched).toEqual([dir]);
+    expect(pass.runaways.map((r) => r.pid)).toEqual([external.pid]);
+    expect(await externalExit).toBe("SIGTERM");
+    // the grandchild ran longer than the external one, on the same dir, and was left alone
+    expect(grandchild.startTime).toBeLessThanOrEqual(spawnedAt);
+    expect(procState(grandchild.pid)).toMatch(/^[RS]$/);
+    expect(e.git.live().map((r) => r.pid)).toContain(runPid);
   });
 });

@@ -3,7 +3,8 @@
  * processes on them that run longer than `maxRuntimeMs` (journaled, action "killed"), has the
  * reaper clean the dir at once, alerts when a dir grows faster than `maxGrowthPerHourBytes`, and
  * optionally maintains idle dirs. A process that is not certainly working on a watched dir, or is
- * one of gitmaint's own children, is never touched.
+ * one of gitmaint's own git runs or any descendant of one (a gc's pack-objects, an alias's shell
+ * and its git), is never touched.
  */
 import { existsSync } from "node:fs";
 import { errorMessage, formatBytes, formatDuration, resolveRepository } from "@gitmaint/core";
@@ -14,6 +15,25 @@ import { DEFAULT_ROOT, type GuardOptions } from "./options.js";
 import { expandGlob, watchedDirs } from "./roots.js";
 
 const REAPER = "tmp-pack-reaper";
+/** Parent links followed at most (guards against a ppid cycle left by pid reuse between reads). */
+const MAX_DEPTH = 64;
+
+/**
+ * True when `pid` is one of `own` or descends from one, following ppid links in `snapshot`. The
+ * walk stops at pid 1/0, at `stopAt` (gitmaint itself: its other children are not its git runs), at
+ * a pid missing from the snapshot, and after MAX_DEPTH links (or a cycle from pid reuse).
+ */
+export function descendsFromOwn(pid: number, ppid: number, snapshot: Pick<ProcSnapshot, "get">, own: ReadonlySet<number>, stopAt: number = process.pid): boolean {
+  if (own.has(pid)) return true;
+  let parent = ppid;
+  for (let depth = 0; depth < MAX_DEPTH && parent > 1 && parent !== stopAt; depth++) {
+    if (own.has(parent)) return true;
+    const info = snapshot.get(parent);
+    if (!info || info.ppid === parent) return false;
+    parent = info.ppid;
+  }
+  return false;
+}
 
 interface Runaway {
   dir: string;
@@ -124,10 +144,10 @@ export class Guard {
 
   /** Git processes certainly working on the repo that gitmaint did not start. */
   async #externalGitOn(repo: Repository, snapshot: ProcSnapshot): Promise<GitProcInfo[]> {
-    // gitmaint's own git runs and their children (e.g. a repack's pack-objects) are not external
+    // gitmaint's own git runs and all their descendants (a gc's repack's pack-objects) are not external
     const own = new Set<number>([...this.#ctx.processes.ownedChildren().map((c) => c.pid), ...this.#ctx.git.live().map((r) => r.pid)]);
     const procs = await this.#ctx.processes.gitProcessesFor(repo, snapshot);
-    return procs.filter((p) => p.match === "certain" && p.pid !== process.pid && !own.has(p.pid) && !own.has(p.ppid));
+    return procs.filter((p) => p.match === "certain" && p.pid !== process.pid && !descendsFromOwn(p.pid, p.ppid, snapshot, own));
   }
 
   async #stop(r: Runaway, options: { dryRun: boolean; signal: AbortSignal }): Promise<GuardPass["runaways"][number]> {
