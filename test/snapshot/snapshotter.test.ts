@@ -2,10 +2,10 @@
  * createSnapshotter on real git: single-flight, throttle, correctness against an independent
  * write-tree, failures that never return a stale tree as fresh, exclusion rules, retention.
  */
-import { mkdirSync, writeFileSync, rmSync, existsSync, readFileSync } from "node:fs";
+import { mkdirSync, writeFileSync, rmSync, existsSync, readFileSync, realpathSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { Bus, GitRunner } from "@gitmaint/core";
+import { Bus, GitRunner, Journal } from "@gitmaint/core";
 import { createSnapshotter, SnapshotError } from "@gitmaint/plugins";
 import { cleanupAll, git, tempDir } from "../helpers/fixtures.js";
 import { independentTree, isolateGitEnv, leftoversIn, makeWorkTree, subcommandOf } from "../helpers/snapshot.js";
@@ -133,14 +133,27 @@ describe("failures", () => {
     expect(snap.stats().lastTree).toBeUndefined();
   });
 
-  it("removes an index.lock left by a dead process, but waits for (and never removes) a live one", async () => {
-    const { snap, gitDir, workTree } = setup(10, { timeoutMs: 1500 });
+  it("removes an index.lock left by a dead process, journaled first (in the default Journal), but waits for (and never removes) a live one", async () => {
+    // no journal passed: the removal must still be journaled, in gitmaint's state dir
+    const state = tempDir("state-");
+    const saved = process.env.GITMAINT_STATE_DIR;
+    process.env.GITMAINT_STATE_DIR = state;
+    let made: ReturnType<typeof setup>;
+    try {
+      made = setup(10, { timeoutMs: 1500 });
+    } finally {
+      if (saved === undefined) delete process.env.GITMAINT_STATE_DIR;
+      else process.env.GITMAINT_STATE_DIR = saved;
+    }
+    const { snap, gitDir, workTree } = made;
     await snap.track();
     writeFileSync(join(gitDir, "index.lock"), "");
     writeFileSync(join(workTree, "y.txt"), "y\n");
     const r = await snap.track();
     expect(r.tree).toBe(independentTree(workTree));
     expect(existsSync(join(gitDir, "index.lock"))).toBe(false);
+    const deleted = await new Journal({ dir: state }).read(realpathSync(gitDir), { op: "delete" });
+    expect(deleted.map((e) => [e.path, e.plugin])).toEqual([["index.lock", "snapshot-throttle"]]);
 
     // a live process holding index.lock open
     const { spawnTracked, waitFor } = await import("../helpers/fixtures.js");

@@ -2,7 +2,7 @@
  * Leftovers of killed or failed git runs in the side git dir: `index.lock`, ref locks,
  * `objects/??/tmp_obj_*` and `objects/pack/tmp_*`. Each is removed only when the ProcessTable
  * proves it dead (nobody holds it open, no live git process on the side dir could be writing it),
- * is journaled first when a Journal is given, and is never a symlink.
+ * is always journaled first (a failed journal write removes nothing), and is never a symlink.
  */
 import { lstat, readdir, unlink } from "node:fs/promises";
 import { join, relative } from "node:path";
@@ -15,7 +15,8 @@ export interface LeftoverReport {
 
 export interface LeftoverOptions {
   processes: ProcessTableApi;
-  journal?: JournalApi | undefined;
+  /** Every removal is appended here before the unlink (required: nothing is ever deleted silently). */
+  journal: JournalApi;
   owner: string;
   /** Only entries changed at or after this time (ms); default: any age. */
   since?: number;
@@ -87,17 +88,15 @@ export async function cleanLeftovers(repo: Repository, options: LeftoverOptions)
       report.kept.push({ path: entry.rel, reason: "changed since it was checked" });
       continue;
     }
-    if (options.journal) {
-      await options.journal.append({
-        repo: repo.id,
-        plugin: options.owner,
-        op: "delete",
-        path: entry.rel,
-        bytes: st.size,
-        reason: options.reason,
-        details: { kind: entry.kind, verdict: verdict.reason },
-      });
-    }
+    await options.journal.append({
+      repo: repo.id,
+      plugin: options.owner,
+      op: "delete",
+      path: entry.rel,
+      bytes: st.size,
+      reason: options.reason,
+      details: { kind: entry.kind, verdict: verdict.reason },
+    });
     try {
       await unlink(entry.path);
       report.removed.push(entry.rel);

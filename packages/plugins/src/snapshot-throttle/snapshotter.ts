@@ -8,8 +8,8 @@
 import { existsSync, realpathSync, statSync } from "node:fs";
 import { unlink } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { GitError, GitRunner, ProcessTable, errorMessage } from "@gitmaint/core";
-import type { GitResult, GitRunnerApi, ProcessTableApi, Repository } from "@gitmaint/core";
+import { GitError, GitRunner, Journal, ProcessTable, errorMessage, stateDir } from "@gitmaint/core";
+import type { GitResult, GitRunnerApi, JournalApi, ProcessTableApi, Repository } from "@gitmaint/core";
 import { Flight } from "./flight.js";
 import { cleanLeftovers } from "./leftovers.js";
 import { parseRawDiff, planRestore, removePaths } from "./restore.js";
@@ -51,6 +51,8 @@ class SnapshotterImpl implements Snapshotter {
   readonly #o: SnapshotterOptions;
   readonly #git: GitRunnerApi;
   readonly #processes: ProcessTableApi;
+  /** Where every leftover removal is journaled first: the given one, else gitmaint's default Journal. */
+  readonly #journal: JournalApi;
   readonly #owner: string;
   readonly #timeoutMs: number;
   readonly #policy: RetentionPolicy;
@@ -67,6 +69,7 @@ class SnapshotterImpl implements Snapshotter {
     this.workTree = resolve(o.workTree);
     this.#owner = o.owner ?? "snapshot-throttle";
     this.#processes = o.processes ?? new ProcessTable();
+    this.#journal = o.journal ?? new Journal({ dir: stateDir() });
     this.#git = o.git ?? new GitRunner({ owner: this.#owner, processes: this.#processes, ...(o.bus ? { bus: o.bus } : {}) });
     this.#timeoutMs = o.timeoutMs ?? SNAPSHOT_DEFAULTS.timeoutMs;
     this.#policy = { keepCount: o.keepCount ?? SNAPSHOT_DEFAULTS.keepCount, keepMaxAgeMs: o.keepMaxAgeMs ?? SNAPSHOT_DEFAULTS.keepMaxAgeMs };
@@ -206,7 +209,7 @@ class SnapshotterImpl implements Snapshotter {
   /** A leftover index.lock (or ref lock) is removed once proven dead; a live one is waited for. */
   async #clearDeadLocks(repo: Repository, deadline: number): Promise<void> {
     for (;;) {
-      const report = await cleanLeftovers(repo, { processes: this.#processes, journal: this.#o.journal, owner: this.#owner, locksOnly: true, reason: "lock left by a dead git process blocked a snapshot" });
+      const report = await cleanLeftovers(repo, { processes: this.#processes, journal: this.#journal, owner: this.#owner, locksOnly: true, reason: "lock left by a dead git process blocked a snapshot" });
       const held = report.kept[0];
       if (!held) return;
       if (Date.now() + 100 >= deadline) throw new SnapshotError(`timed out waiting for ${held.path} in ${this.gitDir} (${held.reason})`, { timedOut: true });
@@ -265,7 +268,7 @@ class SnapshotterImpl implements Snapshotter {
     try {
       await cleanLeftovers(repo, {
         processes: this.#processes,
-        journal: this.#o.journal,
+        journal: this.#journal,
         owner: this.#owner,
         since: begun - 2_000,
         reason: `left by a failed snapshot run (${errorMessage(error)})`,

@@ -26,7 +26,7 @@ export interface SnapshotterOptions {
   git?: GitRunnerApi;
   /** Used to prove leftovers dead before removing them. Default: a new ProcessTable. */
   processes?: ProcessTableApi;
-  /** When given, every leftover removed is journaled first. */
+  /** Every leftover removed is journaled here first. Default: a Journal in gitmaint's state dir (`stateDir()`: `$GITMAINT_STATE_DIR`, `$XDG_STATE_HOME/gitmaint` or `~/.local/state/gitmaint`). */
   journal?: JournalApi;
   /** Bus for the default GitRunner's events (ignored when `git` is given). */
   bus?: BusLike;
