@@ -91,6 +91,45 @@ describe("gitmaint run", () => {
     expect(entries.some((e) => e.op === "delete" && e.path === `objects/pack/${tmp}`)).toBe(true);
   });
 
+  it("SIGTERM while the engine is still starting: a clean shutdown (exit 0, our git child killed), not a default exit", async () => {
+    const repo = makeRepo();
+    const project = tempDir("project-");
+    const marker = join(project, "child.pid");
+    writeFileSync(join(project, "gitmaint.config.json"), JSON.stringify({ repos: [repo], extraPlugins: [[join(fixtures, "slow-setup.mjs"), { marker }]] }));
+    const d = startCli(["run"], { cwd: project });
+    const gitPid = await waitFor(() => (existsSync(marker) ? Number(readFileSync(marker, "utf8")) : 0), { timeoutMs: 20_000, what: "setup to start" });
+    expect(alive(gitPid)).toBe(true);
+    d.child.kill("SIGTERM");
+    expect(await d.exited).toEqual({ code: 0, signal: null });
+    expect(d.stdout()).toContain("SIGTERM: shutting down");
+    expect(d.stdout()).not.toContain("watching");
+    expect(alive(gitPid)).toBe(false);
+  });
+
+  it("SIGINT during a --once pass: exit 1, the plugin's hung git child killed, nothing left running", async () => {
+    const repo = makeRepo();
+    const project = tempDir("project-");
+    const marker = join(project, "child.pid");
+    writeFileSync(
+      join(project, "gitmaint.config.json"),
+      JSON.stringify({
+        repos: [repo],
+        extraPlugins: [[join(fixtures, "hang-run.mjs"), { marker }]],
+        // only this plugin runs: the built-ins are off
+        plugins: Object.fromEntries(["tmp-pack-reaper", "cruft-writer", "aggregate-during-repack", "snapshot-throttle", "fd-leak-guard", "mirror-snapshot"].map((n) => [n, { enabled: false }])),
+        daemon: { shutdownTimeoutMs: 1000 },
+      }),
+    );
+    const d = startCli(["run", "--once"], { cwd: project });
+    const gitPid = await waitFor(() => (existsSync(marker) ? Number(readFileSync(marker, "utf8")) : 0), { timeoutMs: 20_000, what: "the run to start its git child" });
+    expect(alive(gitPid)).toBe(true);
+    const pid = d.child.pid!;
+    d.child.kill("SIGINT");
+    expect(await d.exited).toEqual({ code: 1, signal: null });
+    expect(alive(gitPid)).toBe(false);
+    expect(childrenOf(pid)).toEqual([]);
+  });
+
   it("--once exits 0 when every run succeeds (third-party plugin by package name)", () => {
     const repo = makeRepo();
     const project = projectWithExample({ repos: [repo], extraPlugins: [["gitmaint-plugin-example", { maxPacks: 3 }]] });

@@ -6,6 +6,7 @@ import { errorMessage } from "@gitmaint/core";
 import type { GlobalValues } from "../cli/args.js";
 import { println, printJson, type Io } from "../cli/io.js";
 import { createEngine } from "../cli/setup.js";
+import { onStopSignal } from "../cli/signals.js";
 
 export interface PluginRunRequest {
   plugin: string;
@@ -17,10 +18,18 @@ export interface PluginRunRequest {
 }
 
 export async function runPluginCommand(io: Io, request: PluginRunRequest): Promise<number> {
-  const engine = await createEngine(request.values, { watch: false });
+  // Ctrl-C / SIGTERM: abort the plugin's work and kill our git children (they run in their own
+  // process groups, so the terminal's SIGINT never reaches them), removing what they left.
+  let engine: Awaited<ReturnType<typeof createEngine>> | undefined;
+  const stop = onStopSignal((signal) => {
+    println(io.stderr, `gitmaint: ${signal}: stopping`);
+    void engine?.shutdown();
+  });
   let failed = 0;
   try {
+    engine = await createEngine(request.values, { watch: false });
     for (const repo of engine.repos()) {
+      if (stop.signal) return 1;
       try {
         const result = await engine.runPlugin(request.plugin, repo.id, { dryRun: request.dryRun, args: request.args, trigger: "cli" });
         if (request.values.json) printJson(io, { repo: repo.id, ...(asObject(result?.data) ?? { summary: result?.summary }) });
@@ -35,9 +44,10 @@ export async function runPluginCommand(io: Io, request: PluginRunRequest): Promi
       }
     }
   } finally {
-    await engine.shutdown();
+    stop.dispose();
+    await engine?.shutdown();
   }
-  return failed > 0 ? 1 : 0;
+  return failed > 0 || stop.signal ? 1 : 0;
 }
 
 function asObject(value: unknown): Record<string, unknown> | undefined {

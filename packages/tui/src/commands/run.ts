@@ -7,6 +7,7 @@ import { parseCommandArgs } from "../cli/args.js";
 import { eventLine } from "../cli/event-line.js";
 import { println, printJson, type Io } from "../cli/io.js";
 import { createEngine } from "../cli/setup.js";
+import { onStopSignal, type StopSignal } from "../cli/signals.js";
 
 interface RunValues {
   once?: boolean;
@@ -23,17 +24,33 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
     const line = eventLine(type, event, names, values.verbose ?? false);
     if (line) println(io.stdout, line);
   };
-  const engine = await createEngine(values, { watch: !values.once, subscribe: (bus) => bus.onAny(print) });
-  if (values.once) return runOnce(engine, io, json);
-  return daemon(engine, io, json);
+  // before anything starts: a signal during start-up must still shut down cleanly
+  let engine: Engine | undefined;
+  const stop = onStopSignal((signal) => {
+    if (!json) println(io.stdout, `gitmaint: ${signal}: shutting down`);
+    // aborts running plugin work (a --once pass) and kills our git children
+    void engine?.shutdown();
+  });
+  try {
+    engine = await createEngine(values, { watch: !values.once, subscribe: (bus) => bus.onAny(print) });
+    if (stop.signal) {
+      await engine.shutdown();
+      return values.once ? 1 : 0;
+    }
+    if (values.once) return await runOnce(engine, io, json, stop);
+    return await daemon(engine, io, json, stop);
+  } finally {
+    stop.dispose();
+  }
 }
 
-async function runOnce(engine: Engine, io: Io, json: boolean): Promise<number> {
+async function runOnce(engine: Engine, io: Io, json: boolean, stop: StopSignal): Promise<number> {
   let failed = 0;
   try {
     for (const plugin of engine.plugins()) {
       if (!plugin.enabled || !plugin.hasRun || plugin.state === "disabled") continue;
       for (const repo of engine.repos()) {
+        if (stop.signal) return 1; // interrupted: the pass did not finish
         try {
           const result = await engine.runPlugin(plugin.name, repo.id, { trigger: "once" });
           const summary = result?.summary ?? "done";
@@ -49,18 +66,13 @@ async function runOnce(engine: Engine, io: Io, json: boolean): Promise<number> {
   } finally {
     await engine.shutdown();
   }
-  return failed > 0 ? 1 : 0;
+  return failed > 0 || stop.signal ? 1 : 0; // an interrupted pass did not finish
 }
 
-async function daemon(engine: Engine, io: Io, json: boolean): Promise<number> {
+async function daemon(engine: Engine, io: Io, json: boolean, stop: StopSignal): Promise<number> {
   if (!json)
     println(io.stdout, `gitmaint: watching ${engine.repos().length} repositories with ${engine.plugins().filter((p) => p.enabled).length} plugins (Ctrl-C to stop)`);
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    const stop = (s: NodeJS.Signals): void => resolve(s);
-    process.once("SIGINT", stop);
-    process.once("SIGTERM", stop);
-  });
-  if (!json) println(io.stdout, `gitmaint: ${signal}: shutting down`);
+  await stop.received;
   await engine.shutdown();
   if (!json) println(io.stdout, "gitmaint: stopped");
   return 0;
