@@ -4,7 +4,7 @@
  *     explicit oid list, then delete those loose copies the new pack's `.idx` lists (prune-packed's
  *     rule, minus its rmdir of fan-out directories, which races concurrent object writers);
  * (b) unprotected, complete, settled, small packs (and our own earlier outputs) → one pack with
- *     `pack-objects --stdin-packs --window=0`, naming as excluded only packs no running repack can
+ *     `pack-objects --window=0` of their object ids (from the .idx files), leaving out only objects of packs no running repack can
  *     delete; journal; re-check the guard (ProcessTable) and each input's sidecars right before
  *     deleting; delete each input `.pack` first, `.idx` last. Inputs are deleted only when this
  *     cycle installed the output, or a complete pack of that name already holds their objects.
@@ -18,7 +18,7 @@ import { writeAndInstall, type WrittenPack } from "./install.js";
 import { listLoose, removePackedLoose } from "./loose.js";
 import { removeMarker, type Owner } from "./markers.js";
 import type { AggregateOptions } from "./options.js";
-import { listPackDir, midxPacks, PROTECTING_SIDECARS, type PackInfo } from "./pack-dir.js";
+import { idxObjectIds, listPackDir, midxPacks, PROTECTING_SIDECARS, type PackInfo } from "./pack-dir.js";
 import { excludablePacks, selectInputs, type ProtectedSet, type Skipped } from "./protect.js";
 import { whyNotCovered } from "./verify.js";
 
@@ -150,12 +150,15 @@ export async function runCycle(ctx: CycleCtx, env: CycleEnv): Promise<CycleResul
   const again = await env.guard();
   phase("guard");
   if (again) return (res.stopped = again), done();
-  // Packs certain to outlive the output are named as excluded (`^pack-X.pack`): their objects are
-  // left out and the name-hash walk stops there. A pack the running repack listed (and may delete)
-  // is never excluded: the output must hold every object of the inputs that only such a pack has.
+  // The output holds every object of the inputs except those in packs certain to outlive it; a
+  // pack the running repack listed (and may delete, or expire objects from) is never such a pack.
+  // The object list comes straight from the inputs' .idx files and is packed with --window=0: no
+  // delta search means no name hashes are needed, so there is no `--stdin-packs` history walk
+  // (which, without the repack's packs to stop it, cost seconds per cycle on a long history).
   const excluded = excludablePacks(listing, inputs, env.protectedSet);
-  const stdin = [...inputs.map((p) => `${p.name}.pack`), ...excluded.map((p) => `^${p.name}.pack`)].join("\n") + "\n";
-  const written = await write(ctx, env, ["--stdin-packs"], stdin);
+  const oids = await objectsOnlyIn(repo.packDir, inputs, excluded);
+  if (oids.length === 0) return (res.stopped = "every input object is already in a pack that stays"), done();
+  const written = await write(ctx, env, [], oids.join("\n") + "\n");
   phase("roll-up");
   if (!written) return (res.stopped = "pack-objects wrote nothing"), done();
   res.output = written.hash;
@@ -183,6 +186,18 @@ export async function runCycle(ctx: CycleCtx, env: CycleEnv): Promise<CycleResul
     await removeMarker(repo.packDir, written.hash, env.owner);
   }
   return done();
+}
+
+/** Object ids of the input packs that are in none of the surviving packs. */
+async function objectsOnlyIn(packDir: string, inputs: readonly PackInfo[], survivors: readonly PackInfo[]): Promise<string[]> {
+  const out = new Set<string>();
+  for (const p of inputs) for (const oid of await idxObjectIds(join(packDir, `${p.name}.idx`))) out.add(oid);
+  for (const p of survivors) {
+    if (out.size === 0) break;
+    for (const oid of await idxObjectIds(join(packDir, `${p.name}.idx`))) out.delete(oid);
+  }
+  return [...out].sort(); // the same inputs always give the same pack
+
 }
 
 async function write(ctx: CycleCtx, env: CycleEnv, args: string[], input: string): Promise<WrittenPack | undefined> {
