@@ -4,6 +4,7 @@
 // machine). Reports packs/loose objects at the end of the repack and their maximum during it; the
 // latency of 1,000 `cat-file --batch-check` lookups (half hits, half misses) at that moment against
 // a freshly repacked copy; and the aggregator's cost against `cp` of the bytes it wrote.
+// BENCH_AGG_INTERVAL_MS=2000 runs the aggregator with that cycle interval instead of its default (5 s).
 import { execFile, execFileSync, spawn } from "node:child_process";
 import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -99,7 +100,7 @@ async function scenario({ log, base, withPlugin, commits }) {
   if (withPlugin) {
     engine = await Engine.create({
       repos: [bare],
-      plugins: [{ definition: aggregateDuringRepack, options: { detectIntervalMs: 250, rollUpDelayMs: 0 }, source: "builtin" }],
+      plugins: [{ definition: aggregateDuringRepack, options: { detectIntervalMs: 250, rollUpDelayMs: 0, ...(process.env.BENCH_AGG_INTERVAL_MS ? { intervalMs: Number(process.env.BENCH_AGG_INTERVAL_MS) } : {}) }, source: "builtin" }],
       stateDir: tempDir("state-"),
       watch: true,
     });
