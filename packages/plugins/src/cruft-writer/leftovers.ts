@@ -9,11 +9,11 @@
  *   (the "in-flight" record: subcommand, argv, start time, pid); a run that finds a record left
  *   behind cleans that step's leftovers (`cleanupPreviousRun`).
  *
- * Both run while this plugin holds the `maintenance` lock, whose files (gitmaint's lock and git's
- * empty `objects/maintenance.lock`) are fresh, unheld by any descriptor and written by no git
- * process: the liveness proof alone would call them dead. So the locks this process holds are
- * filtered out of the scan (GitRunner's own after-failure cleanup does not do this yet, which is
- * why the steps run with `cleanupOnFailure: false`).
+ * Both run while this plugin holds the `maintenance` lock. The locks this process holds are also
+ * filtered out of the scan. That was needed before core learned to keep them (the scanner now
+ * reads the gitmaint holder in lock files, so liveness keeps a live holder's lock, and GitRunner's
+ * cleanup spares them); it stays as defense in depth. With core's fix, the steps could use
+ * GitRunner's own cleanup (`cleanupOnFailure` left on) instead.
  */
 import {
   LeftoverCleaner,

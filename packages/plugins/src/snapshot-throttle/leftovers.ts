@@ -4,9 +4,8 @@
  * proves it dead (nobody holds it open, no live git process on the side dir could be writing it),
  * is always journaled first (a failed journal write removes nothing), and is never a symlink.
  */
-import { lstat, readdir, unlink } from "node:fs/promises";
-import { join, relative } from "node:path";
-import type { JournalApi, ProcessTableApi, Repository, TmpEntry, TmpKind } from "@gitmaint/core";
+import { lstat, unlink } from "node:fs/promises";
+import { scanTemporaries, type JournalApi, type ProcessTableApi, type Repository, type ScanPlace, type TmpEntry, type TmpKind } from "@gitmaint/core";
 
 export interface LeftoverReport {
   removed: string[];
@@ -26,43 +25,15 @@ export interface LeftoverOptions {
   reason: string;
 }
 
-/** Lists the leftover candidates of a side git dir (lstat only, no symlink followed). */
-export async function findLeftovers(repo: Repository, locksOnly: boolean): Promise<TmpEntry[]> {
-  const found: TmpEntry[] = [];
-  const add = async (path: string, kind: TmpKind): Promise<void> => {
-    const st = await lstat(path).catch(() => undefined);
-    if (!st || st.isDirectory()) return;
-    const newest = Math.max(st.mtimeMs, st.ctimeMs);
-    found.push({
-      path,
-      rel: relative(repo.commonDir, path),
-      kind,
-      isDirectory: false,
-      bytes: st.size,
-      mtimeMs: st.mtimeMs,
-      ctimeMs: st.ctimeMs,
-      newestChangeMs: newest,
-      isSymlink: st.isSymbolicLink(),
-    });
-  };
-  await add(join(repo.gitDir, "index.lock"), "lock");
-  await add(join(repo.commonDir, "packed-refs.lock"), "ref-lock");
-  for (const name of await names(join(repo.commonDir, "refs", "gitmaint", "snapshots"))) {
-    if (name.endsWith(".lock")) await add(join(repo.commonDir, "refs", "gitmaint", "snapshots", name), "ref-lock");
-  }
-  if (locksOnly) return found;
-  for (const name of await names(repo.packDir)) if (name.startsWith("tmp_")) await add(join(repo.packDir, name), "tmp-pack");
-  for (const fan of await names(repo.objectsDir)) {
-    if (!/^[0-9a-f]{2}$/.test(fan)) continue;
-    for (const name of await names(join(repo.objectsDir, fan))) {
-      if (name.startsWith("tmp_obj_")) await add(join(repo.objectsDir, fan, name), "tmp-obj");
-    }
-  }
-  return found;
-}
+/** The kinds a failed `add`/`write-tree`/`update-ref` can leave in a side git dir. */
+const LOCK_KINDS: ReadonlySet<TmpKind> = new Set(["lock", "ref-lock"]);
+const OBJECT_KINDS: ReadonlySet<TmpKind> = new Set(["tmp-pack", "tmp-obj"]);
 
-async function names(dir: string): Promise<string[]> {
-  return readdir(dir).catch(() => []);
+/** Lists the leftover candidates of a side git dir with core's scanner (lstat only, no symlink followed). */
+export async function findLeftovers(repo: Repository, locksOnly: boolean): Promise<TmpEntry[]> {
+  const places: ScanPlace[] = locksOnly ? ["gitdir", "refs"] : ["gitdir", "refs", "pack", "fanout"];
+  const { entries } = await scanTemporaries(repo, { places });
+  return entries.filter((e) => !e.isDirectory && (LOCK_KINDS.has(e.kind) || (!locksOnly && OBJECT_KINDS.has(e.kind))));
 }
 
 /** Removes the leftovers proven dead; keeps (and reports) the rest. */
