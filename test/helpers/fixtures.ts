@@ -6,6 +6,7 @@ import { execFileSync, spawn, type ChildProcess, type SpawnOptions } from "node:
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync, realpathSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { Repository } from "@gitmaint/core";
 
 const tempDirs: string[] = [];
 const children = new Set<ChildProcess>();
@@ -140,16 +141,7 @@ export async function cleanupAll(): Promise<void> {
 }
 
 /** A `Repository` for a path, computed with plain git (for tests that do not go through GitRunner). */
-export function repoOf(path: string): {
-  id: string;
-  gitDir: string;
-  commonDir: string;
-  objectsDir: string;
-  packDir: string;
-  workTree: string | null;
-  bare: boolean;
-  name: string;
-} {
+export function repoOf(path: string): Repository {
   const [gitDir = "", commonDir = "", bare = ""] = git(path, [
     "rev-parse",
     "--path-format=absolute",
