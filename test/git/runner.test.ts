@@ -112,7 +112,7 @@ describe("GitRunner events and version", () => {
     await git.run(["rev-parse", "nope"], { repo, env: env(), owner: "other" }).catch(() => {});
     await git.run(["version"], { env: env() });
     expect(events.map((e) => e.type)).toEqual(["git.started", "git.finished", "git.started", "git.finished", "git.started", "git.finished"]);
-    const [s1, f1, , f2, s3] = events.map((e) => e.event) as Record<string, unknown>[];
+    const [s1, f1, , f2, s3] = events.map((e) => e.event) as unknown as Record<string, unknown>[];
     expect(s1).toMatchObject({ repo: repo.id, argv: ["rev-parse", "HEAD"], owner: "cruft-writer" });
     expect(f1).toMatchObject({ runId: s1?.runId, pid: s1?.pid, exitCode: 0, ok: true, timedOut: false, aborted: false, cleaned: [], kept: [] });
     expect(f2).toMatchObject({ owner: "other", ok: false, exitCode: 128, signal: undefined });

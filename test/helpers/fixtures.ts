@@ -107,11 +107,11 @@ export function spawnTracked(cmd: string, args: string[], options: SpawnOptions 
 export async function waitFor<T>(
   predicate: () => T | Promise<T>,
   { timeoutMs = 10_000, intervalMs = 25, what = "condition" } = {},
-): Promise<T> {
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await predicate();
-    if (value) return value;
+    if (value) return value as NonNullable<T>; // resolves only with a truthy value
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, intervalMs));
   }

@@ -3,6 +3,7 @@ export { builtinPlugins } from "./builtins.js";
 export { default as cruftWriter } from "./cruft-writer/index.js";
 export { default as snapshotThrottle } from "./snapshot-throttle/index.js";
 export { createSnapshotter, SNAPSHOT_DEFAULTS, SnapshotError } from "./snapshot-throttle/index.js";
+export type { GuardPass } from "./snapshot-throttle/index.js";
 export type {
   GuardOptions,
   RestoreResult,
