@@ -1,14 +1,15 @@
 /**
- * One aggregation cycle (DESIGN.md §4, issue "aggregate-during-repack"):
- * (a) loose objects (since the repack started, or all for a standalone pass) → one pack from an
- *     explicit oid list, then delete those loose copies the new pack's `.idx` lists (prune-packed's
- *     rule, minus its rmdir of fan-out directories, which races concurrent object writers);
- * (b) unprotected, complete, settled, small packs (and our own earlier outputs) → one pack with
- *     `pack-objects --window=0` of their object ids (from the .idx files), leaving out only objects of packs no running repack can
- *     delete; journal; re-check the guard (ProcessTable) and each input's sidecars right before
- *     deleting; delete each input `.pack` first, `.idx` last. Inputs are deleted only when this
- *     cycle installed the output, or a complete pack of that name already holds their objects.
- * Outputs carry a marker `.keep` while they are written and installed; it is removed at the end.
+ * One aggregation cycle (DESIGN.md §4, issue "aggregate-during-repack"), one `pack-objects` run:
+ * the output holds (a) the loose objects (since the repack started, or all for a standalone pass)
+ * and (b) the objects of the unprotected, complete, settled, small packs chosen as inputs (our own
+ * earlier outputs among them), read from their `.idx` files, leaving out only objects of packs no
+ * running repack can delete; `--window=0`: no delta search, no walk. Once the output is installed:
+ * journal; delete the loose copies its `.idx` lists (prune-packed's rule, minus its rmdir of
+ * fan-out directories, which races concurrent object writers); re-check the guard (ProcessTable)
+ * and each input's sidecars right before deleting the input packs, `.pack` first, `.idx` last.
+ * Nothing is deleted unless this cycle installed the output, or a complete pack of that name
+ * already holds the objects about to lose their last copy.
+ * The output carries a marker `.keep` while it is written and installed; it is removed at the end.
  */
 import { rm, stat, unlink } from "node:fs/promises";
 import { join, relative } from "node:path";
@@ -18,7 +19,7 @@ import { writeAndInstall, type WrittenPack } from "./install.js";
 import { listLoose, removePackedLoose } from "./loose.js";
 import { removeMarker, type Owner } from "./markers.js";
 import type { AggregateOptions } from "./options.js";
-import { idxObjectIds, listPackDir, midxPacks, PROTECTING_SIDECARS, type PackInfo } from "./pack-dir.js";
+import { idxMembership, idxObjectIds, listPackDir, midxPacks, PROTECTING_SIDECARS, type PackInfo } from "./pack-dir.js";
 import { excludablePacks, selectInputs, type ProtectedSet, type Skipped } from "./protect.js";
 import { whyNotCovered } from "./verify.js";
 
@@ -52,11 +53,14 @@ export interface CycleEnv {
 }
 
 export interface CycleResult {
+  /** Loose objects packed (or, in a dry run, that would be). */
   looseObjects: number;
-  loosePack: string | undefined;
-  /** Loose objects deleted because they are now in loosePack. */
+  /** Their bytes on disk, when known (they are stat'ed only when `looseSince` is set). */
+  looseBytes?: number;
+  /** Loose objects deleted because they are now in the output. */
   prunedLoose?: number;
   inputs: string[];
+  /** The pack this cycle wrote (loose objects and inputs together). */
   output: string | undefined;
   deleted: string[];
   /** Inputs not deleted, with the reason (re-check failed, sidecar appeared...). */
@@ -65,14 +69,14 @@ export interface CycleResult {
   bytesIn: number;
   bytesWritten: number;
   durationMs: number;
-  /** Milliseconds spent per phase (guard, loose, pack-loose, prune-loose, list, roll-up, journal, delete). */
+  /** Milliseconds spent per phase (guard, list-loose, list-packs, objects, write, journal, remove-loose, delete); `pack-objects` and `install` split `write`. */
   phases: Record<string, number>;
   /** Set when the cycle did not run (or stopped before deleting) and why. */
   stopped?: string;
 }
 
 function emptyResult(): CycleResult {
-  return { looseObjects: 0, loosePack: undefined, inputs: [], output: undefined, deleted: [], kept: [], skipped: [], bytesIn: 0, bytesWritten: 0, durationMs: 0, phases: {} };
+  return { looseObjects: 0, output: undefined, inputs: [], deleted: [], kept: [], skipped: [], bytesIn: 0, bytesWritten: 0, durationMs: 0, phases: {} };
 }
 
 export async function runCycle(ctx: CycleCtx, env: CycleEnv): Promise<CycleResult> {
@@ -80,7 +84,6 @@ export async function runCycle(ctx: CycleCtx, env: CycleEnv): Promise<CycleResul
   const res = emptyResult();
   const o = ctx.options;
   const { repo } = env;
-  const rel = (p: string) => relative(repo.commonDir, p);
   const done = () => ((res.durationMs = Date.now() - started), res);
   let mark = started;
   const phase = (name: string) => {
@@ -93,45 +96,15 @@ export async function runCycle(ctx: CycleCtx, env: CycleEnv): Promise<CycleResul
   phase("guard");
   if (before) return (res.stopped = before), done();
 
-  // (a) loose objects
   const loose = await listLoose(repo.objectsDir, { limit: o.maxLooseObjects, ...(env.looseSince === undefined ? {} : { since: env.looseSince }) });
   res.looseObjects = loose.oids.length;
+  if (loose.bytes !== undefined) res.looseBytes = loose.bytes;
   phase("list-loose");
-  if (loose.oids.length > 0 && !env.dryRun) {
-    const written = await write(ctx, env, [], loose.oids.join("\n") + "\n");
-    if (written?.installed) {
-      res.loosePack = written.hash;
-      res.bytesWritten += written.bytes;
-      env.ours.add(written.hash);
-      await ctx.record({
-        repo: repo.id,
-        op: "pack-written",
-        path: rel(join(repo.packDir, `pack-${written.hash}.pack`)),
-        bytes: written.bytes,
-        reason: `aggregate-during-repack: ${loose.oids.length} loose objects packed without delta search; the loose copies listed by its .idx are deleted next (${env.context})`,
-        details: { hash: written.hash, looseObjects: loose.oids.length, noDelta: true },
-      });
-      phase("pack-loose");
-      const idx = join(repo.packDir, `pack-${written.hash}.idx`);
-      res.prunedLoose = await removePackedLoose(repo.objectsDir, idx, loose.oids, (batch) =>
-        ctx.record({
-          repo: repo.id,
-          op: "delete",
-          path: relative(repo.commonDir, repo.objectsDir),
-          reason: `${batch.length} loose objects now in pack-${written.hash} (aggregate-during-repack, ${env.context})`,
-          details: { loose: batch, pack: written.hash },
-        }),
-      );
-      await removeMarker(repo.packDir, written.hash, env.owner);
-      phase("remove-loose");
-    }
-  }
 
-  // (b) packs
   const listing = await listPackDir(repo.packDir);
   env.protectedSet?.refresh(listing, env.watch);
   for (const ours of [...env.ours]) if (!listing.packs.has(ours)) env.ours.delete(ours);
-  const { inputs, skipped } = selectInputs({
+  const { inputs: candidates, skipped } = selectInputs({
     listing,
     protectedSet: env.protectedSet,
     watch: env.watch,
@@ -142,44 +115,59 @@ export async function runCycle(ctx: CycleCtx, env: CycleEnv): Promise<CycleResul
   });
   res.skipped = skipped;
   phase("list-packs");
-  if (inputs.length < o.minInputPacks) return done();
+  // loose objects count as one input: with them, any pack joins; without, a roll-up needs minInputPacks
+  const inputs = candidates.length + (loose.oids.length > 0 ? 1 : 0) >= o.minInputPacks ? candidates : [];
+  if (inputs.length === 0 && loose.oids.length === 0) return done();
   res.inputs = inputs.map((p) => p.hash);
   res.bytesIn = inputs.reduce((n, p) => n + p.packBytes, 0);
   if (env.dryRun) return done();
 
-  const again = await env.guard();
-  phase("guard");
-  if (again) return (res.stopped = again), done();
-  // The output holds every object of the inputs except those in packs certain to outlive it; a
-  // pack the running repack listed (and may delete, or expire objects from) is never such a pack.
-  // The object list comes straight from the inputs' .idx files and is packed with --window=0: no
-  // delta search means no name hashes are needed, so there is no `--stdin-packs` history walk
-  // (which, without the repack's packs to stop it, cost seconds per cycle on a long history).
+  // The output holds every input object except those in packs certain to outlive it; a pack the
+  // running repack listed (and may delete, or expire objects from) is never such a pack. The object
+  // list comes straight from the inputs' .idx files and is packed with --window=0: no delta search
+  // means no name hashes are needed, so there is no `--stdin-packs` history walk (which, without the
+  // repack's packs to stop it, cost seconds per cycle on a long history).
   const excluded = excludablePacks(listing, inputs, env.protectedSet);
-  const oids = await objectsOnlyIn(repo.packDir, inputs, excluded);
+  const fromPacks = await objectsOnlyIn(repo.packDir, inputs, excluded);
+  const oids = [...new Set([...loose.oids, ...fromPacks])].sort(); // the same inputs always give the same pack
   if (oids.length === 0) return (res.stopped = "every input object is already in a pack that stays"), done();
-  const written = await write(ctx, env, [], oids.join("\n") + "\n");
-  phase("roll-up");
+  phase("objects");
+  const written = await writeAndInstall({ git: ctx.git, repo, owner: env.owner, args: [], input: oids.join("\n") + "\n", timeoutMs: o.timeoutMs, signal: env.signal });
+  phase("write");
   if (!written) return (res.stopped = "pack-objects wrote nothing"), done();
+  res.phases["pack-objects"] = written.ms.packObjects;
+  res.phases["install"] = written.ms.install;
   res.output = written.hash;
   const victims = inputs.filter((p) => p.hash !== written.hash);
-  if (!written.installed) {
-    // not installed by us (a pack or a `.keep` of that name was there): delete nothing unless a
-    // complete pack of that name holds every object about to lose its last copy
-    const why = await whyNotCovered(repo.packDir, written.hash, victims, excluded);
-    if (why) {
-      res.stopped = `output not installed: ${why}`;
-      res.kept.push(...victims.map((p) => ({ hash: p.hash, why: res.stopped ?? "" })));
-      await ctx.record({ repo: repo.id, op: "note", reason: `aggregate-during-repack: kept the ${victims.length} inputs of pack-${written.hash}: ${res.stopped}`, details: { inputs: victims.map((p) => p.hash) } });
-      return done();
-    }
-  } else {
-    res.bytesWritten += written.bytes;
-    env.ours.add(written.hash);
-  }
   try {
+    if (!written.installed) {
+      // not installed by us (a pack or a `.keep` of that name was there): delete nothing unless a
+      // complete pack of that name holds every object about to lose its last copy
+      const why = await whyNotCovered(repo.packDir, written.hash, victims, excluded);
+      if (why) {
+        res.stopped = `output not installed: ${why}`;
+        res.kept.push(...victims.map((p) => ({ hash: p.hash, why: res.stopped ?? "" })));
+        await ctx.record({ repo: repo.id, op: "note", reason: `aggregate-during-repack: kept the ${victims.length} inputs and ${loose.oids.length} loose objects of pack-${written.hash}: ${res.stopped}`, details: { inputs: victims.map((p) => p.hash) } });
+        return done();
+      }
+    } else {
+      res.bytesWritten = written.bytes;
+      env.ours.add(written.hash);
+    }
     await journalCycle(ctx, env, written, victims, res);
     phase("journal");
+    if (loose.oids.length > 0) {
+      res.prunedLoose = await removePackedLoose(repo.objectsDir, join(repo.packDir, `pack-${written.hash}.idx`), loose.oids, (batch) =>
+        ctx.record({
+          repo: repo.id,
+          op: "delete",
+          path: relative(repo.commonDir, repo.objectsDir),
+          reason: `${batch.length} loose objects now in pack-${written.hash} (aggregate-during-repack, ${env.context})`,
+          details: { loose: batch, pack: written.hash },
+        }),
+      );
+      phase("remove-loose");
+    }
     await deleteInputs(ctx, env, written.hash, victims, res);
     phase("delete");
   } finally {
@@ -194,14 +182,10 @@ async function objectsOnlyIn(packDir: string, inputs: readonly PackInfo[], survi
   for (const p of inputs) for (const oid of await idxObjectIds(join(packDir, `${p.name}.idx`))) out.add(oid);
   for (const p of survivors) {
     if (out.size === 0) break;
-    for (const oid of await idxObjectIds(join(packDir, `${p.name}.idx`))) out.delete(oid);
+    const has = await idxMembership(join(packDir, `${p.name}.idx`)).catch(() => undefined);
+    if (has) for (const oid of out) if (has(oid)) out.delete(oid);
   }
-  return [...out].sort(); // the same inputs always give the same pack
-
-}
-
-async function write(ctx: CycleCtx, env: CycleEnv, args: string[], input: string): Promise<WrittenPack | undefined> {
-  return writeAndInstall({ git: ctx.git, repo: env.repo, owner: env.owner, args, input, timeoutMs: ctx.options.timeoutMs, signal: env.signal });
+  return [...out];
 }
 
 async function journalCycle(ctx: CycleCtx, env: CycleEnv, out: WrittenPack, victims: PackInfo[], res: CycleResult): Promise<void> {
@@ -211,19 +195,20 @@ async function journalCycle(ctx: CycleCtx, env: CycleEnv, out: WrittenPack, vict
     op: "aggregate",
     path: relative(repo.commonDir, join(repo.packDir, `pack-${out.hash}.pack`)),
     bytes: out.bytes,
-    reason: `aggregate-during-repack: rolled ${victims.length} packs into pack-${out.hash} without delta search (${env.context})`,
+    reason: `aggregate-during-repack: rolled ${res.looseObjects} loose objects and ${victims.length} packs into pack-${out.hash} without delta search; the inputs are deleted next (${env.context})`,
     details: {
       ...env.details,
       output: out.hash,
+      installed: out.installed,
       inputs: victims.map((p) => p.hash),
       inputObjects: victims.reduce((n, p) => n + p.objects, 0),
       bytesIn: res.bytesIn,
       looseObjects: res.looseObjects,
-      loosePack: res.loosePack,
       protected: env.protectedSet?.size,
       noDelta: true,
     },
   });
+  if (victims.length === 0) return;
   // one entry for all inputs (one fsync): every file about to be deleted is named in it
   await ctx.record({
     repo: repo.id,

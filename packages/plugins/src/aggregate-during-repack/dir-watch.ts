@@ -6,6 +6,11 @@
  * name is remembered for the life of the watch, and the first time each `pack-<hash>` is seen is
  * recorded (the settle time of rule c). The event is handled synchronously in the callback: nothing
  * is read from disk, so nothing is missed because the file has already gone.
+ *
+ * It also records which packs arrived `.keep` first: `index-pack --keep` (receive-pack for a push,
+ * fetch) and fast-import create `pack-<hash>.keep` before the pack's `.pack` and `.idx` appear, and
+ * remove it once the refs are updated. git's repack never writes a `.keep`, so such a pack is not a
+ * repack's output, and rule c's settle time (a guard against a missed staging name) need not apply.
  */
 import { watch, type FSWatcher } from "node:fs";
 import { parsePackFileName } from "@gitmaint/core";
@@ -15,8 +20,10 @@ export class PackDirWatch {
   readonly packDir: string;
   /** Hashes ever seen as `.tmp-<pid>-pack-<hash>.*` while watching, with the pid. */
   readonly stagingSeen = new Map<string, number>();
-  /** First time (ms) any file of `pack-<hash>` was seen (event or listing). */
+  /** First time (ms) any file of `pack-<hash>` was seen by an event. */
   readonly firstSeen = new Map<string, number>();
+  /** Packs whose first event was their `.keep` (written by index-pack --keep or fast-import). */
+  readonly keepFirst = new Set<string>();
   /** False when fs.watch could not be set up (then rules b–d carry the safety alone). */
   readonly ok: boolean;
   #watcher: FSWatcher | undefined;
@@ -50,7 +57,10 @@ export class PackDirWatch {
       return;
     }
     const pack = parsePackFileName(name);
-    if (pack && !this.firstSeen.has(pack.hash)) this.firstSeen.set(pack.hash, at);
+    if (pack && !this.firstSeen.has(pack.hash)) {
+      this.firstSeen.set(pack.hash, at);
+      if (pack.ext === "keep") this.keepFirst.add(pack.hash);
+    }
   }
 
   close(): void {

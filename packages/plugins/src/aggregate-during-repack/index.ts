@@ -22,7 +22,7 @@ const MODES = ["pass", "status", "no-delta"] as const;
 
 /** Human summary of a cycle. */
 export function cycleSummary(r: CycleResult, dryRun: boolean): string {
-  if (r.stopped && !r.output && !r.loosePack) return `nothing done: ${r.stopped}`;
+  if (r.stopped && !r.output) return `nothing done: ${r.stopped}`;
   const verb = dryRun ? "would roll up" : "rolled up";
   const packs = dryRun ? r.inputs.length : r.deleted.length;
   const kept = r.kept.length > 0 ? `, kept ${r.kept.length} inputs (${r.kept[0]?.why ?? ""})` : "";
@@ -152,8 +152,8 @@ export default definePlugin({
       }
       const result = await exclusive(repo, () => standalonePass(ctx, repo, owner, dryRun, signal, trigger === "cli" ? "standalone pass" : `pass for ${trigger}`));
       if (!result) return { summary: "another aggregation holds the aggregate lock; skipped", data: { skipped: "aggregate lock busy" } };
-      if (!dryRun) await recordNoDelta(ctx, repo, [result.loosePack, result.output].filter((h): h is string => h !== undefined));
-      if (!dryRun && (result.output || result.loosePack))
+      if (!dryRun) await recordNoDelta(ctx, repo, result.output ? [result.output] : []);
+      if (!dryRun && result.output)
         ctx.action(repo.id, { kind: "aggregated", message: cycleSummary(result, false), bytes: result.bytesWritten, details: { ...result } });
       return { summary: cycleSummary(result, dryRun), data: { ...result, dryRun } };
     };

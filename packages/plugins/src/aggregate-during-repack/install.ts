@@ -6,7 +6,7 @@
  * never see a half pack, and a kill at any point leaves either nothing in objects/pack or a
  * complete pack or a marker-kept half pack that `sweepStale` removes.
  */
-import { mkdir, readdir, rename, rm, stat, unlink } from "node:fs/promises";
+import { mkdir, rename, rm, rmdir, stat, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import type { GitRunnerApi, Repository } from "@gitmaint/core";
 import { removeMarker, stagingDirOf, writeMarker, type Owner } from "./markers.js";
@@ -16,6 +16,8 @@ export interface WrittenPack {
   bytes: number;
   /** False when a pack with this hash already existed (same objects): nothing was installed. */
   installed: boolean;
+  /** Wall milliseconds of pack-objects and of the install (diagnostics). */
+  ms: { packObjects: number; install: number };
 }
 
 export interface PackWriteRequest {
@@ -34,6 +36,7 @@ export async function writeAndInstall(req: PackWriteRequest): Promise<WrittenPac
   const staging = stagingDirOf(req.repo.objectsDir, req.owner);
   await mkdir(staging, { recursive: true });
   try {
+    const t0 = Date.now();
     const result = await req.git.run(["pack-objects", ...req.args, "--window=0", "--non-empty", "-q", join(staging, "pack")], {
       repo: req.repo,
       input: req.input,
@@ -42,39 +45,45 @@ export async function writeAndInstall(req: PackWriteRequest): Promise<WrittenPac
     });
     const hash = result.stdout.trim().split("\n").pop()?.trim() ?? "";
     if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(hash)) return undefined; // --non-empty: nothing to pack
-    return await install(req.repo.packDir, staging, hash, req.owner);
+    const t1 = Date.now();
+    const installed = await install(req.repo.packDir, staging, hash, req.owner);
+    return { ...installed, ms: { packObjects: t1 - t0, install: Date.now() - t1 } };
   } finally {
-    await rm(staging, { recursive: true, force: true }).catch(() => {});
+    // empty after an install: one rmdir; anything left (a failed run) goes with rm -r
+    await rmdir(staging).catch(() => rm(staging, { recursive: true, force: true }).catch(() => {}));
   }
 }
 
-async function install(packDir: string, staging: string, hash: string, owner: Owner): Promise<WrittenPack> {
+const enoentOk = (error: unknown): void => {
+  if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+};
+
+async function install(packDir: string, staging: string, hash: string, owner: Owner): Promise<Omit<WrittenPack, "ms">> {
   const base = `pack-${hash}`;
-  const bytes = (await stat(join(staging, `${base}.pack`))).size;
-  const exists = await stat(join(packDir, `${base}.idx`)).then(
-    () => true,
-    () => false,
-  );
+  const [packStat, exists] = await Promise.all([
+    stat(join(staging, `${base}.pack`)),
+    stat(join(packDir, `${base}.idx`)).then(
+      () => true,
+      () => false,
+    ),
+  ]);
+  const bytes = packStat.size;
   if (exists) return { hash, bytes, installed: false };
   try {
     await writeMarker(packDir, hash, owner);
   } catch {
     return { hash, bytes, installed: false }; // someone else keeps a pack of that name
   }
-  const files = new Set(await readdir(staging));
-  const moved: string[] = [];
+  const move = (ext: string) => rename(join(staging, `${base}.${ext}`), join(packDir, `${base}.${ext}`));
   try {
-    for (const ext of ["pack", "rev", "idx"]) {
-      if (!files.has(`${base}.${ext}`)) continue;
-      await rename(join(staging, `${base}.${ext}`), join(packDir, `${base}.${ext}`));
-      moved.push(`${base}.${ext}`);
-    }
+    // .pack and .rev (written only with pack.writeReverseIndex) first, together; the .idx last
+    await Promise.all([move("pack"), move("rev").catch(enoentOk)]);
+    await move("idx");
   } catch (error) {
     // the .idx never arrived: take back the half pack (its objects still exist elsewhere)
-    for (const name of moved) await unlink(join(packDir, name)).catch(() => {});
+    await Promise.all(["pack", "rev"].map((ext) => unlink(join(packDir, `${base}.${ext}`)).catch(() => {})));
     await removeMarker(packDir, hash, owner);
     throw error;
   }
   return { hash, bytes, installed: true };
 }
-

@@ -11,6 +11,8 @@ const REST_RE = /^[0-9a-f]{38}$|^[0-9a-f]{62}$/;
 
 export interface LooseListing {
   oids: string[];
+  /** Bytes of the listed objects, when they were stat'ed (only with `since`). */
+  bytes?: number;
   /** Loose objects skipped because they are older than `since`. */
   older: number;
   /** More matched than `limit`: the rest waits. */
@@ -18,30 +20,31 @@ export interface LooseListing {
 }
 
 export async function listLoose(objectsDir: string, options: { since?: number; limit: number }): Promise<LooseListing> {
-  const out: LooseListing = { oids: [], older: 0, truncated: false };
+  const since = options.since;
+  const out: LooseListing = { oids: [], older: 0, truncated: false, ...(since === undefined ? {} : { bytes: 0 }) };
   const dirs = (await readdir(objectsDir).catch(() => [] as string[])).filter((d) => FANOUT_RE.test(d)).sort();
   for (const d of dirs) {
     const files = (await readdir(join(objectsDir, d)).catch(() => [] as string[])).filter((f) => REST_RE.test(f));
     if (files.length === 0) continue;
-    const since = options.since;
-    const fresh =
+    const fresh: { f: string; size: number }[] =
       since === undefined
-        ? files
+        ? files.map((f) => ({ f, size: 0 }))
         : (
             await Promise.all(
               files.map(async (f) => {
                 const st = await stat(join(objectsDir, d, f)).catch(() => undefined);
-                return st !== undefined && st.mtimeMs >= since ? f : undefined;
+                return st !== undefined && st.mtimeMs >= since ? { f, size: st.size } : undefined;
               }),
             )
-          ).filter((f): f is string => f !== undefined);
+          ).filter((x) => x !== undefined);
     out.older += files.length - fresh.length;
-    for (const f of fresh) {
+    for (const { f, size } of fresh) {
       if (out.oids.length >= options.limit) {
         out.truncated = true;
         return out;
       }
       out.oids.push(d + f);
+      if (out.bytes !== undefined) out.bytes += size;
     }
   }
   return out;

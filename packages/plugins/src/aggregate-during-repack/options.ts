@@ -5,8 +5,15 @@
 import { z } from "@gitmaint/core";
 
 export const optionsSchema = z.strictObject({
-  /** One aggregation cycle this often while a repack runs (the default: 5 s). */
+  /** One aggregation cycle at least this often while a repack runs (the default: 5 s). */
   intervalMs: z.number().int().positive().default(5_000),
+  /**
+   * Start a cycle early, once this many packs (besides our own outputs) are ready to be rolled up
+   * (0: only every intervalMs). Keeps the pack count near this number under a heavy push load.
+   */
+  triggerPacks: z.number().int().nonnegative().default(4),
+  /** At least this long from the end of one cycle to the start of an early (triggered) one. */
+  minIntervalMs: z.number().int().nonnegative().default(500),
   /** A pack is an input only once it was first seen (or renamed into place) this long ago (DESIGN §6 rule c). */
   minPackAgeMs: z.number().int().nonnegative().default(1_000),
   /** Packs with more objects than this are never inputs (DESIGN §6 rule d: a repack's output is big). */

@@ -100,14 +100,46 @@ export async function idxObjectCount(path: string): Promise<number> {
   }
 }
 
-/** Object ids of a v2 `.idx` (hex), for tests and diagnostics. */
+const IDX_NAMES = 8 + 256 * 4;
+
+/** Object count and hash length (20: SHA-1, 32: SHA-256) of a v2 `.idx` buffer. */
+function idxShape(buf: Buffer): { n: number; hashLen: number } {
+  const n = buf.readUInt32BE(8 + 255 * 4);
+  return { n, hashLen: n > 0 && (buf.length - IDX_NAMES - n * 8 - 40) / n >= 32 ? 32 : 20 };
+}
+
+/** Object ids of a v2 `.idx` (hex). */
 export async function idxObjectIds(path: string): Promise<string[]> {
   const buf = await readFile(path);
-  const n = buf.readUInt32BE(8 + 255 * 4);
-  const hashLen = (buf.length - 8 - 1024 - n * 8 - 40) / n >= 32 ? 32 : 20;
+  const { n, hashLen } = idxShape(buf);
   const out: string[] = [];
-  for (let i = 0; i < n; i++) out.push(buf.toString("hex", 1032 + i * hashLen, 1032 + (i + 1) * hashLen));
+  for (let i = 0; i < n; i++) out.push(buf.toString("hex", IDX_NAMES + i * hashLen, IDX_NAMES + (i + 1) * hashLen));
   return out;
+}
+
+/**
+ * A membership test on a v2 `.idx` without listing its ids: the fan-out table narrows the range,
+ * then a binary search over the sorted names. For checking a few ids against a big pack.
+ */
+export async function idxMembership(path: string): Promise<(oid: string) => boolean> {
+  const buf = await readFile(path);
+  const { hashLen } = idxShape(buf);
+  return (oid) => {
+    const want = Buffer.from(oid, "hex");
+    if (want.length !== hashLen) return false;
+    const first = want[0] ?? 0;
+    let lo = first === 0 ? 0 : buf.readUInt32BE(8 + (first - 1) * 4);
+    let hi = buf.readUInt32BE(8 + first * 4);
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const at = IDX_NAMES + mid * hashLen;
+      const c = buf.compare(want, 0, hashLen, at, at + hashLen);
+      if (c === 0) return true;
+      if (c < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return false;
+  };
 }
 
 const PNAM = 0x504e414d;

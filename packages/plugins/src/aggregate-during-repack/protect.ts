@@ -92,6 +92,8 @@ export function whyNotInput(info: PackInfo, input: SelectInput): string | undefi
   for (const ext of PROTECTING_SIDECARS) if (info.exts.has(ext)) return `has .${ext}`;
   if (info.objects > input.maxInputPackObjects) return `${info.objects} objects > maxInputPackObjects`;
   if (ours.has(info.hash)) return undefined;
+  // arrived .keep first (a push, fetch or import; its .keep is gone, checked above): not a repack's output
+  if (watch?.keepFirst.has(info.hash)) return undefined;
   const seen = Math.max(info.changedAt, watch?.firstSeen.get(info.hash) ?? 0);
   if (input.now - seen < input.minPackAgeMs) return "not settled yet";
   return undefined;

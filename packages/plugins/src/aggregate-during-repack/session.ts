@@ -6,7 +6,8 @@
  * 2. Wait until the repack has a live `pack-objects` descendant (its pack list is taken just
  *    before), then record the protected set (protect.ts). Another repack appearing later is added
  *    and waited for the same way; no cycle runs while any tracked repack is unrecorded.
- * 3. Every `intervalMs`: one cycle (cycle.ts), whose guard demands that every tracked repack is
+ * 3. Every `intervalMs`, or earlier (at most every `minIntervalMs`) once `triggerPacks` packs are
+ *    ready to be rolled up: one cycle (cycle.ts), whose guard demands that every tracked repack is
  *    alive with a live pack-objects descendant (rule b) and that no other repack-like process works
  *    on the repository. The guard runs before the cycle and again right before any deletion.
  * 4. Stop when every tracked repack has exited (checked every ≤250 ms between cycles, so within one
@@ -19,7 +20,10 @@ import { PackDirWatch } from "./dir-watch.js";
 import type { Owner } from "./markers.js";
 import type { AggregateOptions } from "./options.js";
 import { listPackDir } from "./pack-dir.js";
-import { ProtectedSet } from "./protect.js";
+import { ProtectedSet, selectInputs } from "./protect.js";
+
+/** How often the loop looks for a reason to start a cycle early (cheap unless the watch saw names). */
+const TRIGGER_POLL_MS = 100;
 
 type Ctx = PluginContext<AggregateOptions>;
 
@@ -91,6 +95,7 @@ export class Session {
     const o = this.#ctx.options;
     try {
       let nextCycle = 0;
+      let lastEnd = 0;
       while (!this.#signal.aborted && this.#alive().length > 0) {
         if ([...this.roots.values()].some((r) => !r.recorded)) {
           await this.#recordReady();
@@ -98,11 +103,13 @@ export class Session {
           continue;
         }
         this.state = "active";
-        if (Date.now() >= nextCycle) {
+        const now = Date.now();
+        if (now >= nextCycle || (now - lastEnd >= o.minIntervalMs && (await this.#triggered()))) {
           await this.#cycle();
-          nextCycle = Date.now() + o.intervalMs;
+          lastEnd = Date.now();
+          nextCycle = lastEnd + o.intervalMs;
         }
-        await sleep(Math.min(250, Math.max(10, nextCycle - Date.now())), this.#signal);
+        await sleep(Math.min(TRIGGER_POLL_MS, Math.max(10, nextCycle - Date.now())), this.#signal);
       }
     } finally {
       this.state = "ended";
@@ -110,6 +117,24 @@ export class Session {
       this.watch.close();
       await this.#hooks.onEnd(this).catch((error: unknown) => this.#ctx.logger.warn(`${this.repo.name}: ${errorMessage(error)}`));
     }
+  }
+
+  #eventsChecked = -1;
+
+  /**
+   * True when at least `triggerPacks` packs other than our own outputs could be inputs now. The pack
+   * directory is listed only when the watch saw a name since the last look (a pack's `.idx`
+   * arriving or its `.keep` going are both events); packs that merely settle with time wait for
+   * the periodic cycle.
+   */
+  async #triggered(): Promise<boolean> {
+    const o = this.#ctx.options;
+    if (o.triggerPacks === 0 || !this.watch.ok || this.watch.events === this.#eventsChecked) return false;
+    this.#eventsChecked = this.watch.events;
+    const listing = await listPackDir(this.repo.packDir);
+    this.protectedSet.refresh(listing, this.watch);
+    const { inputs } = selectInputs({ listing, protectedSet: this.protectedSet, watch: this.watch, ours: this.ours, now: Date.now(), minPackAgeMs: o.minPackAgeMs, maxInputPackObjects: o.maxInputPackObjects });
+    return inputs.filter((p) => !this.ours.has(p.hash)).length >= o.triggerPacks;
   }
 
   /** Records the protected set for every unrecorded repack that now has a pack-objects child. */
@@ -181,11 +206,11 @@ export class Session {
       `${this.repo.name}: cycle ${this.cycles.length + 1} (${result.durationMs} ms): ${result.looseObjects} loose, ${result.inputs.length} inputs, ${result.deleted.length} deleted ${JSON.stringify(result.phases)}${result.stopped ? `; stopped: ${result.stopped}` : ""}`,
     );
     this.cycles.push(result);
-    for (const h of [result.loosePack, result.output]) if (h) this.written.add(h);
-    if (result.output || result.loosePack) {
+    if (result.output) {
+      this.written.add(result.output);
       this.#ctx.action(this.repo.id, {
         kind: "aggregated",
-        message: `aggregated ${result.deleted.length} packs and ${result.looseObjects} loose objects into pack-${(result.output ?? result.loosePack ?? "").slice(0, 12)} (${context})`,
+        message: `aggregated ${result.deleted.length} packs and ${result.looseObjects} loose objects into pack-${result.output.slice(0, 12)} (${context})`,
         bytes: result.bytesWritten,
         details: { ...result, kept: result.kept.length, skipped: result.skipped.length },
       });
