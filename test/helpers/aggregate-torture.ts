@@ -119,7 +119,9 @@ export async function torture(options: { kind: RepackKind; commits: number; clie
       return (s?.data as { session?: unknown }).session === undefined;
     },
     { timeoutMs: 15_000, what: "the aggregation session to end" },
-  );
+  ).catch((error: unknown) => {
+    throw new Error(`${String(error)}; the plugin's last log lines:\n${logs.slice(-40).join("\n")}`);
+  });
   recorder.stop();
   const journal = await rig.journal();
   return {

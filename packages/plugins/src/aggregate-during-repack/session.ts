@@ -170,8 +170,10 @@ export class Session {
     );
     const other = others[0];
     if (other) {
-      this.add({ pid: other.pid, startTicks: other.startTicks, startTime: other.startTime, argv: other.argv, source: "external" });
-      return `another git ${other.role} started (pid ${other.pid})`;
+      // a certain match is tracked like the first repack (waited for, recorded); a possible one (its
+      // cwd or environment could not be read: often a process exiting right now) only stops this cycle
+      if (other.match === "certain") this.add({ pid: other.pid, startTicks: other.startTicks, startTime: other.startTime, argv: other.argv, source: "external" });
+      return `another git ${other.role} ${other.match === "certain" ? "started" : "may work on the repository"} (pid ${other.pid})`;
     }
     return undefined;
   };
