@@ -5,6 +5,7 @@
  *   repack's output, and such a pack is an input as soon as its `.keep` is gone, while any other
  *   new pack still waits for the settle time (rule c).
  */
+import { appendFileSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { PackDirWatch } from "../../packages/plugins/src/aggregate-during-repack/dir-watch.js";
@@ -77,6 +78,27 @@ describe("keep-first packs (rule c)", () => {
       expect(after.packs.size).toBe(1);
       await waitFor(() => watch.stagingSeen.has(out!));
       expect(watch.keepFirst.has(out!)).toBe(false);
+    } finally {
+      watch.close();
+    }
+  });
+
+  it("a pack that existed before the watch is not keep-first when its .keep is deleted; writes into tmp files are not pack renames", async () => {
+    const bare = makeRepo({ bare: true, commits: 1 });
+    const packDir = join(bare, "objects/pack");
+    const old = packOf(bare, writeLooseBlobs(bare, 2, "old"));
+    writeFileSync(join(packDir, `pack-${old}.keep`), "a user's keep\n");
+    const watch = new PackDirWatch(packDir);
+    try {
+      const tmp = join(packDir, "tmp_pack_test");
+      writeFileSync(tmp, "x");
+      await waitFor(() => watch.events > 0);
+      const renames = watch.packRenames;
+      for (let i = 0; i < 20; i++) appendFileSync(tmp, "more");
+      unlinkSync(join(packDir, `pack-${old}.keep`));
+      await waitFor(() => watch.firstSeen.has(old));
+      expect(watch.keepFirst.has(old)).toBe(false);
+      expect(watch.packRenames).toBe(renames + 1); // the .keep going; the tmp_pack writes are not counted
     } finally {
       watch.close();
     }

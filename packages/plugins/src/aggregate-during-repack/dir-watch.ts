@@ -11,6 +11,8 @@
  * fetch) and fast-import create `pack-<hash>.keep` before the pack's `.pack` and `.idx` appear, and
  * remove it once the refs are updated. git's repack never writes a `.keep`, so such a pack is not a
  * repack's output, and rule c's settle time (a guard against a missed staging name) need not apply.
+ * A pack counts as keep-first only when the first event of its hash was the `.keep` and a `.pack`
+ * event followed (so a pack that existed before the watch, whose `.keep` is merely deleted, does not).
  */
 import { watch, type FSWatcher } from "node:fs";
 import { parsePackFileName } from "@gitmaint/core";
@@ -22,18 +24,21 @@ export class PackDirWatch {
   readonly stagingSeen = new Map<string, number>();
   /** First time (ms) any file of `pack-<hash>` was seen by an event. */
   readonly firstSeen = new Map<string, number>();
-  /** Packs whose first event was their `.keep` (written by index-pack --keep or fast-import). */
+  /** Packs whose first event was their `.keep`, followed by their `.pack` (index-pack --keep, fast-import). */
   readonly keepFirst = new Set<string>();
+  /** First event was the `.keep`; becomes keep-first when the `.pack` event follows. */
+  readonly #keepSeenFirst = new Set<string>();
   /** False when fs.watch could not be set up (then rules b–d carry the safety alone). */
   readonly ok: boolean;
   #watcher: FSWatcher | undefined;
   #events = 0;
+  #packRenames = 0;
 
   constructor(packDir: string) {
     this.packDir = packDir;
     try {
-      this.#watcher = watch(packDir, { persistent: false }, (_type, filename) => {
-        if (filename !== null) this.note(filename.toString());
+      this.#watcher = watch(packDir, { persistent: false }, (type, filename) => {
+        if (filename !== null) this.note(filename.toString(), type);
       });
       this.#watcher.on("error", () => this.close());
       this.ok = true;
@@ -47,8 +52,16 @@ export class PackDirWatch {
     return this.#events;
   }
 
-  /** Records one name from an event or a listing. */
-  note(name: string, at = Date.now()): void {
+  /**
+   * `rename` events (a name appearing or going) of `pack-<hash>.*` files so far: what can change
+   * which packs are ready to be rolled up. Writes into `tmp_pack_*` ("change" events) do not count.
+   */
+  get packRenames(): number {
+    return this.#packRenames;
+  }
+
+  /** Records one event's name (type "rename": a name appeared or went; "change": content written). */
+  note(name: string, type: "rename" | "change" = "rename", at = Date.now()): void {
     this.#events++;
     const staging = parseStagingName(name);
     if (staging) {
@@ -57,10 +70,12 @@ export class PackDirWatch {
       return;
     }
     const pack = parsePackFileName(name);
-    if (pack && !this.firstSeen.has(pack.hash)) {
+    if (!pack) return;
+    if (type === "rename") this.#packRenames++;
+    if (!this.firstSeen.has(pack.hash)) {
       this.firstSeen.set(pack.hash, at);
-      if (pack.ext === "keep") this.keepFirst.add(pack.hash);
-    }
+      if (pack.ext === "keep") this.#keepSeenFirst.add(pack.hash);
+    } else if (pack.ext === "pack" && this.#keepSeenFirst.delete(pack.hash)) this.keepFirst.add(pack.hash);
   }
 
   close(): void {

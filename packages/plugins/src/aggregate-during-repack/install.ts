@@ -54,10 +54,6 @@ export async function writeAndInstall(req: PackWriteRequest): Promise<WrittenPac
   }
 }
 
-const enoentOk = (error: unknown): void => {
-  if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
-};
-
 async function install(packDir: string, staging: string, hash: string, owner: Owner): Promise<Omit<WrittenPack, "ms">> {
   const base = `pack-${hash}`;
   const [packStat, exists] = await Promise.all([
@@ -74,14 +70,25 @@ async function install(packDir: string, staging: string, hash: string, owner: Ow
   } catch {
     return { hash, bytes, installed: false }; // someone else keeps a pack of that name
   }
-  const move = (ext: string) => rename(join(staging, `${base}.${ext}`), join(packDir, `${base}.${ext}`));
+  const move = async (ext: string): Promise<string | undefined> => {
+    try {
+      await rename(join(staging, `${base}.${ext}`), join(packDir, `${base}.${ext}`));
+      return ext;
+    } catch (error) {
+      if (ext === "rev" && (error as NodeJS.ErrnoException).code === "ENOENT") return undefined; // none written
+      throw error;
+    }
+  };
+  // .pack and .rev (written only with pack.writeReverseIndex) first, together; the .idx last
+  const first = await Promise.allSettled([move("pack"), move("rev")]);
+  const moved = first.flatMap((r) => (r.status === "fulfilled" && r.value ? [r.value] : []));
+  const failed = first.find((r): r is PromiseRejectedResult => r.status === "rejected");
   try {
-    // .pack and .rev (written only with pack.writeReverseIndex) first, together; the .idx last
-    await Promise.all([move("pack"), move("rev").catch(enoentOk)]);
+    if (failed) throw failed.reason;
     await move("idx");
   } catch (error) {
-    // the .idx never arrived: take back the half pack (its objects still exist elsewhere)
-    await Promise.all(["pack", "rev"].map((ext) => unlink(join(packDir, `${base}.${ext}`)).catch(() => {})));
+    // the .idx never arrived: take back exactly what was moved (its objects still exist elsewhere)
+    for (const ext of moved) await unlink(join(packDir, `${base}.${ext}`)).catch(() => {});
     await removeMarker(packDir, hash, owner);
     throw error;
   }

@@ -95,7 +95,7 @@ export class Session {
     const o = this.#ctx.options;
     try {
       let nextCycle = 0;
-      let lastEnd = 0;
+      let triggerAfter = 0;
       while (!this.#signal.aborted && this.#alive().length > 0) {
         if ([...this.roots.values()].some((r) => !r.recorded)) {
           await this.#recordReady();
@@ -104,10 +104,12 @@ export class Session {
         }
         this.state = "active";
         const now = Date.now();
-        if (now >= nextCycle || (now - lastEnd >= o.minIntervalMs && (await this.#triggered()))) {
-          await this.#cycle();
-          lastEnd = Date.now();
-          nextCycle = lastEnd + o.intervalMs;
+        if (now >= nextCycle || (now >= triggerAfter && (await this.#triggered()))) {
+          const ok = await this.#cycle();
+          const end = Date.now();
+          nextCycle = end + o.intervalMs;
+          // after a failed cycle (disk full, a bad input pack...), no early retry: the next is periodic
+          triggerAfter = ok ? end + o.minIntervalMs : nextCycle;
         }
         await sleep(Math.min(TRIGGER_POLL_MS, Math.max(10, nextCycle - Date.now())), this.#signal);
       }
@@ -123,18 +125,19 @@ export class Session {
 
   /**
    * True when at least `triggerPacks` packs other than our own outputs could be inputs now. The pack
-   * directory is listed only when the watch saw a name since the last look (a pack's `.idx`
+   * directory is listed only when the watch saw a `pack-*` name appear or go since the last look (a pack's `.idx`
    * arriving or its `.keep` going are both events); packs that merely settle with time wait for
    * the periodic cycle.
    */
   async #triggered(): Promise<boolean> {
     const o = this.#ctx.options;
-    if (o.triggerPacks === 0 || !this.watch.ok || this.watch.events === this.#eventsChecked) return false;
-    this.#eventsChecked = this.watch.events;
+    if (o.triggerPacks === 0 || !this.watch.ok || this.watch.packRenames === this.#eventsChecked) return false;
+    this.#eventsChecked = this.watch.packRenames;
     const listing = await listPackDir(this.repo.packDir);
     this.protectedSet.refresh(listing, this.watch);
     const { inputs } = selectInputs({ listing, protectedSet: this.protectedSet, watch: this.watch, ours: this.ours, now: Date.now(), minPackAgeMs: o.minPackAgeMs, maxInputPackObjects: o.maxInputPackObjects });
-    return inputs.filter((p) => !this.ours.has(p.hash)).length >= o.triggerPacks;
+    // a roll-up needs minInputPacks anyway: a smaller trigger would only start empty cycles
+    return inputs.filter((p) => !this.ours.has(p.hash)).length >= Math.max(o.triggerPacks, o.minInputPacks);
   }
 
   /** Records the protected set for every unrecorded repack that now has a pack-objects child. */
@@ -178,7 +181,8 @@ export class Session {
     return undefined;
   };
 
-  async #cycle(): Promise<void> {
+  /** One cycle under the aggregate lock; false when it failed (threw). */
+  async #cycle(): Promise<boolean> {
     const roots = [...this.roots.values()];
     const context = `during ${roots.map((r) => `git ${r.argv.slice(0, 2).join(" ")} pid ${r.pid}`).join(", ")}`;
     let result: CycleResult | undefined;
@@ -201,9 +205,9 @@ export class Session {
     } catch (error) {
       this.#ctx.logger.warn(`${this.repo.name}: aggregation cycle failed (${context}): ${errorMessage(error)}`);
       await this.#ctx.record({ repo: this.repo.id, op: "failure", reason: `aggregate-during-repack: cycle failed (${context}): ${errorMessage(error)}` });
-      return;
+      return false;
     }
-    if (!result) return;
+    if (!result) return true;
     this.#ctx.logger.debug(
       `${this.repo.name}: cycle ${this.cycles.length + 1} (${result.durationMs} ms): ${result.looseObjects} loose, ${result.inputs.length} inputs, ${result.deleted.length} deleted ${JSON.stringify(result.phases)}${result.stopped ? `; stopped: ${result.stopped}` : ""}`,
     );
@@ -217,6 +221,7 @@ export class Session {
         details: { ...result, kept: result.kept.length, skipped: result.skipped.length },
       });
     }
+    return true;
   }
 }
 
