@@ -14,7 +14,7 @@
 import { execFile, execFileSync, spawn } from "node:child_process";
 import { appendFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
-import { readdir } from "node:fs/promises";
+import { open, readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { Engine } from "@gitmaint/core";
@@ -135,7 +135,7 @@ async function scenario({ log, base, withPlugin, commits }) {
       if (a.plugin !== "aggregate-during-repack") return;
       cycles.push(a.details);
       const i = cycles.length - 1;
-      cpRuns.push(cpLikeCycle(a.details).then((ms) => (cpPer[i] = ms)));
+      cpRuns.push(cpLikeCycle(a.details).then((r) => (cpPer[i] = r)));
     });
     const trace = process.env.BENCH_AGG_TRACE;
     if (trace) {
@@ -181,12 +181,14 @@ async function scenario({ log, base, withPlugin, commits }) {
   const bytes = cycles.reduce((n, c) => n + (c.bytesWritten ?? 0), 0);
   const cycleMs = cycles.reduce((n, c) => n + (c.durationMs ?? 0), 0);
   const packMs = cycles.reduce((n, c) => n + (c.phases?.["write"] ?? 0), 0);
-  const cpMs = cycles.length > 0 ? (await Promise.all(cpRuns)).reduce((a, b) => a + b, 0) : NaN;
+  const cpResults = await Promise.all(cpRuns);
+  const cpMs = cycles.length > 0 ? cpResults.reduce((a, b) => a + b.cp, 0) : NaN;
+  const cpFsyncMs = cycles.length > 0 ? cpResults.reduce((a, b) => a + b.cp + b.fsync, 0) : NaN;
   const cpOnceMs = bytes > 0 ? cpOnce(bytes) : NaN;
   // per cycle: pack writing / cp of the same inputs; the median resists one fsync stall
-  const perCycle = cycles.map((c, i) => (c.phases?.["write"] ?? 0) / Math.max(0.1, cpPer[i] ?? NaN)).filter(Number.isFinite).sort((a, b) => a - b);
+  const perCycle = cycles.map((c, i) => (c.phases?.["write"] ?? 0) / Math.max(0.1, cpPer[i]?.cp ?? NaN)).filter(Number.isFinite).sort((a, b) => a - b);
   const medianCycleRatio = perCycle.length > 0 ? Number(perCycle[perCycle.length >> 1].toFixed(2)) : null;
-  return { repackMs, code, pushesDuring, end, packsAtLookup, max: { packs: sample.maxPacks, loose: sample.maxLoose }, lookupMs, freshMs, cycles: cycles.length, bytes, cycleMs, packMs, cpMs, cpOnceMs, medianCycleRatio, commits };
+  return { repackMs, code, pushesDuring, end, packsAtLookup, max: { packs: sample.maxPacks, loose: sample.maxLoose }, lookupMs, freshMs, cycles: cycles.length, bytes, cycleMs, packMs, cpMs, cpFsyncMs, cpOnceMs, medianCycleRatio, commits };
 }
 
 /** Random files of these sizes in a new directory; returns their paths. */
@@ -204,7 +206,9 @@ function filesOf(sizes) {
  * cycle (while the repack and the pushes go on), one `cp` process, spawned from this process as
  * pack-objects is, copies files of that cycle's input sizes (its input packs and its loose objects)
  * into a fresh directory. The sizes come from the cycle's totals (bytesIn / inputs, looseBytes /
- * looseObjects): the inputs themselves were deleted by the cycle. Resolves to the cp's wall ms.
+ * looseObjects): the inputs themselves were deleted by the cycle. Resolves to the cp's wall ms,
+ * and separately the time to fsync the copies (a reference only: pack-objects fsyncs its .pack and
+ * .idx, as git's default core.fsync asks, and plain cp does not).
  */
 async function cpLikeCycle(c) {
   const packs = c.inputs?.length ?? 0;
@@ -213,12 +217,19 @@ async function cpLikeCycle(c) {
     ...Array.from({ length: packs }, () => Math.max(1, Math.round((c.bytesIn ?? 0) / Math.max(1, packs)))),
     ...Array.from({ length: loose }, () => Math.max(1, Math.round((c.looseBytes ?? 0) / Math.max(1, loose)))),
   ];
-  if (sizes.length === 0) return 0;
+  if (sizes.length === 0) return { cp: 0, fsync: 0 };
   const src = filesOf(sizes);
   const dest = tempDir("cp-dst-");
   const t = process.hrtime.bigint();
   await run("cp", [...src, dest]);
-  return Number(process.hrtime.bigint() - t) / 1e6;
+  const copied = process.hrtime.bigint();
+  // what git's default core.fsync does for a pack and its .idx, for each copy: made durable
+  for (const name of await readdir(dest)) {
+    const h = await open(join(dest, name), "r");
+    await h.sync();
+    await h.close();
+  }
+  return { cp: Number(copied - t) / 1e6, fsync: Number(process.hrtime.bigint() - copied) / 1e6 };
 }
 
 /** One `cp` of all the bytes the aggregator wrote, as one file (the older, stricter baseline). */
@@ -259,6 +270,7 @@ export default {
         wholeCycles: ratio(withAgg.cycleMs, withAgg.cpMs),
         packWritingVsOneCp: ratio(withAgg.packMs, withAgg.cpOnceMs),
         medianCycle: withAgg.medianCycleRatio,
+        packWritingVsCpFsync: ratio(withAgg.packMs, withAgg.cpFsyncMs),
         target: "<= 3 (pack writing vs cp of the same input files: one cp per cycle, right after it, under the same load)",
       },
     };
@@ -274,8 +286,9 @@ export default {
       row("lookup ratio vs fresh", metrics.lookupVsFresh.without, metrics.lookupVsFresh.with),
       row("aggregation cycles / bytes written", "-", `${withAgg.cycles} / ${withAgg.bytes}`),
       row("pack-writing ms / whole cycles ms", "-", `${withAgg.packMs} / ${withAgg.cycleMs}`),
-      row("cp ms: same input files per cycle / all bytes once", "-", `${withAgg.cpMs.toFixed(1)} / ${withAgg.cpOnceMs.toFixed(1)}`),
+      row("cp ms: same input files per cycle / + fsync / all bytes once", "-", `${withAgg.cpMs.toFixed(1)} / ${withAgg.cpFsyncMs.toFixed(1)} / ${withAgg.cpOnceMs.toFixed(1)}`),
       row("pack writing vs cp: sum / median cycle / one cp", "-", `${metrics.aggregationVsCp.packWriting} / ${withAgg.medianCycleRatio} / ${metrics.aggregationVsCp.packWritingVsOneCp}`),
+      row("pack writing vs cp + fsync of the copies (sum)", "-", metrics.aggregationVsCp.packWritingVsCpFsync),
     ];
     return { metrics, table };
   },
