@@ -10,7 +10,7 @@
  *    ready to be rolled up: one cycle (cycle.ts), whose guard demands that every tracked repack is
  *    alive with a live pack-objects descendant (rule b) and that no other repack-like process works
  *    on the repository. The guard runs before the cycle and again right before any deletion.
- * 4. Stop when every tracked repack has exited (checked every ≤250 ms between cycles, so within one
+ * 4. Stop when every tracked repack has exited (checked every ≤100 ms between cycles, so within one
  *    cycle of the exit); then record the packs written without delta search.
  */
 import { errorMessage, type PluginContext, type Repository } from "@gitmaint/core";
@@ -55,6 +55,8 @@ export class Session {
   readonly #owner: Owner;
   readonly #hooks: SessionHooks;
   readonly #abort = new AbortController();
+  /** The watch's pack-rename count when the trigger last listed the pack directory. */
+  #renamesChecked = -1;
 
   constructor(ctx: Ctx, repo: Repository, first: TrackedRepack, owner: Owner, hooks: SessionHooks) {
     this.#ctx = ctx;
@@ -121,21 +123,27 @@ export class Session {
     }
   }
 
-  #eventsChecked = -1;
-
   /**
-   * True when at least `triggerPacks` packs other than our own outputs could be inputs now. The pack
-   * directory is listed only when the watch saw a `pack-*` name appear or go since the last look (a pack's `.idx`
-   * arriving or its `.keep` going are both events); packs that merely settle with time wait for
-   * the periodic cycle.
+   * True when at least `triggerPacks` packs other than our own outputs could be inputs now. The
+   * pack directory is listed only when the watch saw a `pack-*` name appear or go since the last
+   * look (a pack's `.idx` arriving and its `.keep` going are such events); packs that merely settle
+   * with time wait for the periodic cycle.
    */
   async #triggered(): Promise<boolean> {
     const o = this.#ctx.options;
-    if (o.triggerPacks === 0 || !this.watch.ok || this.watch.packRenames === this.#eventsChecked) return false;
-    this.#eventsChecked = this.watch.packRenames;
+    if (o.triggerPacks === 0 || !this.watch.ok || this.watch.packRenames === this.#renamesChecked) return false;
+    this.#renamesChecked = this.watch.packRenames;
     const listing = await listPackDir(this.repo.packDir);
     this.protectedSet.refresh(listing, this.watch);
-    const { inputs } = selectInputs({ listing, protectedSet: this.protectedSet, watch: this.watch, ours: this.ours, now: Date.now(), minPackAgeMs: o.minPackAgeMs, maxInputPackObjects: o.maxInputPackObjects });
+    const { inputs } = selectInputs({
+      listing,
+      protectedSet: this.protectedSet,
+      watch: this.watch,
+      ours: this.ours,
+      now: Date.now(),
+      minPackAgeMs: o.minPackAgeMs,
+      maxInputPackObjects: o.maxInputPackObjects,
+    });
     // a roll-up needs minInputPacks anyway: a smaller trigger would only start empty cycles
     return inputs.filter((p) => !this.ours.has(p.hash)).length >= Math.max(o.triggerPacks, o.minInputPacks);
   }
