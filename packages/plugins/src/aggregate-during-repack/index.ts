@@ -7,7 +7,7 @@
  */
 import { definePlugin, errorMessage, PLUGIN_API_VERSION, UsageError, type Repository, type RunResult } from "@gitmaint/core";
 import type { CycleResult } from "./cycle.js";
-import { REPACK_ROLES, findRepacks, subcommandOf, type TrackedRepack } from "./detect.js";
+import { REPACK_ROLES, findRepacks, stillRunning, subcommandOf, type TrackedRepack } from "./detect.js";
 import { selfOwner } from "./markers.js";
 import { presentNoDelta, recordNoDelta, requestRollUp } from "./no-delta.js";
 import { optionsSchema } from "./options.js";
@@ -95,12 +95,20 @@ export default definePlugin({
       }
     };
 
+    /** The repository's session while it runs (an ended one is history, whatever the map says). */
+    const liveSession = (repoId: string): Session | undefined => {
+      const s = sessions.get(repoId);
+      return s && s.state !== "ended" ? s : undefined;
+    };
+
     const startOrAdd = (repo: Repository, r: TrackedRepack): void => {
-      if (ctx.signal.aborted) return;
-      const live = sessions.get(repo.id);
-      if (live && live.state !== "ended") return live.add(r);
+      if (ctx.signal.aborted || !stillRunning(ctx.processes, r)) return; // seen in a scan a moment old, gone since
+      const live = liveSession(repo.id);
+      if (live) return live.add(r);
       const s = new Session(ctx, repo, r, owner, { exclusive, onEnd });
-      sessions.set(repo.id, s);
+      // a repack seen in a slightly old scan may be gone already: then the session ended inside its
+      // constructor (onEnd ran before it was registered) and must not be registered at all
+      if (s.state !== "ended") sessions.set(repo.id, s);
       track(s.done);
     };
 
@@ -143,7 +151,7 @@ export default definePlugin({
         const packs = await presentNoDelta(ctx, repo);
         return { summary: `${packs.length} packs written without delta search await a geometric repack`, data: { noDeltaPacks: packs } };
       }
-      const live = sessions.get(repo.id);
+      const live = liveSession(repo.id);
       if (mode === "status" || live) {
         const summary = live
           ? `aggregating during repack pid ${[...live.roots.keys()].join(", ")}: ${live.cycles.length} cycles, ${live.protectedSet.size} packs protected`
@@ -166,7 +174,7 @@ export default definePlugin({
         return run(repo, mode, opts.dryRun, opts.signal, opts.trigger);
       },
       async status(repo) {
-        const live = sessions.get(repo.id);
+        const live = liveSession(repo.id);
         const noDelta = await presentNoDelta(ctx, repo);
         const now = live ? `aggregating during repack (${live.cycles.length} cycles, ${live.protectedSet.size} packs protected)` : "idle";
         return { summary: `${now}; ${noDelta.length} no-delta packs await a geometric repack`, data: { session: live ? sessionData(live) : undefined, noDeltaPacks: noDelta } };
