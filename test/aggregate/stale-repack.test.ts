@@ -17,11 +17,21 @@ afterEach(async () => {
   await cleanupAll();
 });
 
-/** A zombie process: `sh` starts `true` in the background, then becomes `sleep` (which never reaps it). */
+/**
+ * A zombie process: `sh` starts a short `sleep` in the background and becomes `sleep 30` at once
+ * (exec), which never waits for children; the short sleep then exits and stays a zombie.
+ */
 async function zombie(): Promise<number> {
-  const parent = spawnTracked("sh", ["-c", "true & echo $!; exec sleep 30"], { stdio: ["ignore", "pipe", "ignore"] });
+  const parent = spawnTracked("sh", ["-c", "sleep 1 & echo $!; exec sleep 30"], { stdio: ["ignore", "pipe", "ignore"] });
   const pid = await new Promise<number>((resolve) => parent.stdout?.once("data", (d: Buffer) => resolve(Number(String(d).trim()))));
-  await waitFor(() => /\) Z /.test(readFileSync(`/proc/${pid}/stat`, "utf8")), { what: "the zombie" });
+  const state = () => {
+    try {
+      return /\) (\w) /.exec(readFileSync(`/proc/${pid}/stat`, "utf8"))?.[1];
+    } catch {
+      return "gone";
+    }
+  };
+  await waitFor(() => state() === "Z", { what: `pid ${pid} to be a zombie (state ${state()})` });
   return pid;
 }
 
